@@ -57,7 +57,9 @@ func validateValue(field string, schema *Schema, value any) error {
 		forField = fmt.Sprintf(" for field: %q", field)
 	}
 	if value == nil {
-		if schema == nil || schema.Optional || schema.Default != nil {
+		// Apache rejects null for a required field even when the field has a default: defaults apply when
+		// a converter reads a missing value, not when a value is set.
+		if schema == nil || schema.Optional {
 			return nil
 		}
 		return fmt.Errorf("Invalid value: null used for required field: %q, schema type: %s", field, schema.Type)
