@@ -1,0 +1,194 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/IBM/sarama"
+
+	"github.com/connect-standalone/connect-standalone/connectors"
+	"github.com/connect-standalone/connect-standalone/runner/kafka"
+)
+
+// newTask builds and starts one task. A task that cannot be built is returned FAILED, with the reason in
+// its status, so that the connector's other tasks and the other connectors carry on.
+func (h *Herder) newTask(c *connector, id int, taskCfg map[string]string) taskWorker {
+	base := newTaskBase(c.name, id, taskCfg, c.plugin.Version, h.log)
+	fail := func(err error) taskWorker {
+		t := &failedTask{base}
+		close(t.done)
+		t.failed(err)
+		return t
+	}
+	connCfg, err := h.resolve(c.config)
+	if err != nil {
+		return fail(err)
+	}
+	resolvedTask, err := h.resolve(taskCfg)
+	if err != nil {
+		return fail(err)
+	}
+	base.cfg = resolvedTask
+	conv, err := newConverters(h.cfg.Registry, h.cfg.Worker, connCfg)
+	if err != nil {
+		return fail(fmt.Errorf("connector %s: %w", c.name, err))
+	}
+	if c.target == TargetPaused {
+		base.pause.set(true)
+	}
+	switch c.plugin.Type {
+	case connectors.SourceType:
+		src, ok := c.plugin.New().(connectors.Source)
+		if !ok {
+			return fail(fmt.Errorf("%s is not a source connector", c.plugin.Class))
+		}
+		props, err := kafka.ProducerProps(h.cfg.Worker, connCfg, c.name, id)
+		if err != nil {
+			return fail(fmt.Errorf("connector %s: %w", c.name, err))
+		}
+		scfg, warnings, err := kafka.ProducerConfig(props, props["client.id"])
+		if err != nil {
+			return fail(fmt.Errorf("connector %s: %w", c.name, err))
+		}
+		h.warn(c.name, warnings)
+		h.tuneClient(scfg)
+		scfg.Producer.Return.Successes = true
+		scfg.Producer.Return.Errors = true
+		w := &sourceWorker{taskBase: base, task: src.NewTask(), conv: conv, tracker: newSubmitted(),
+			store: h.cfg.Offsets, set: h.set}
+		ctx, cancel := context.WithCancel(h.ctx)
+		w.cancel = cancel
+		go func() {
+			p, ok := connectRetrying(ctx, w.taskBase, func() (sarama.AsyncProducer, error) {
+				return sarama.NewAsyncProducer(h.cfg.Bootstrap, scfg)
+			})
+			if !ok {
+				w.st.set(Unassigned, "")
+				close(w.done)
+				return
+			}
+			w.producer = p
+			w.start(ctx)
+		}()
+		return w
+	case connectors.SinkType:
+		snk, ok := c.plugin.New().(connectors.Sink)
+		if !ok {
+			return fail(fmt.Errorf("%s is not a sink connector", c.plugin.Class))
+		}
+		props, err := kafka.ConsumerProps(h.cfg.Worker, connCfg, c.name, id)
+		if err != nil {
+			return fail(fmt.Errorf("connector %s: %w", c.name, err))
+		}
+		scfg, warnings, err := kafka.ConsumerConfig(props, props["group.id"], props["client.id"])
+		if err != nil {
+			return fail(fmt.Errorf("connector %s: %w", c.name, err))
+		}
+		h.warn(c.name, warnings)
+		h.tuneClient(scfg)
+		scfg.Consumer.Return.Errors = true
+		batch, err := kafka.MaxPollRecords(props)
+		if err != nil {
+			return fail(fmt.Errorf("connector %s: %w", c.name, err))
+		}
+		w := &sinkWorker{taskBase: base, task: snk.NewTask(), conv: conv, set: h.set, maxBatch: batch}
+		if err := w.subscribe(connCfg); err != nil {
+			return fail(fmt.Errorf("connector %s: %w", c.name, err))
+		}
+		ctx, cancel := context.WithCancel(h.ctx)
+		w.cancel = cancel
+		go func() {
+			g, ok := connectRetrying(ctx, w.taskBase, func() (sarama.ConsumerGroup, error) {
+				return sarama.NewConsumerGroup(h.cfg.Bootstrap, props["group.id"], scfg)
+			})
+			if !ok {
+				w.st.set(Unassigned, "")
+				close(w.done)
+				return
+			}
+			w.group = g
+			if w.regex != nil {
+				cl, ok := connectRetrying(ctx, w.taskBase, func() (sarama.Client, error) {
+					return sarama.NewClient(h.cfg.Bootstrap, scfg)
+				})
+				if !ok {
+					_ = g.Close()
+					w.st.set(Unassigned, "")
+					close(w.done)
+					return
+				}
+				w.client = cl
+			}
+			w.start(ctx)
+		}()
+		return w
+	}
+	return fail(fmt.Errorf("%s is neither a source nor a sink connector", c.plugin.Class))
+}
+
+// subscribe reads topics / topics.regex from the connector configuration.
+func (w *sinkWorker) subscribe(cfg map[string]string) error {
+	if re := strings.TrimSpace(cfg["topics.regex"]); re != "" {
+		// Java's Pattern.matcher(topic).matches() must match the whole name.
+		rx, err := regexp.Compile(`^(?:` + re + `)$`)
+		if err != nil {
+			return fmt.Errorf("topics.regex %q: %w", re, err)
+		}
+		w.regex = rx
+		return nil
+	}
+	for _, t := range strings.Split(cfg["topics"], ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			w.topics = append(w.topics, t)
+		}
+	}
+	return nil
+}
+
+// connectRetrying creates a Kafka client, retrying while the brokers cannot be reached: a task waits for
+// its broker rather than failing. It returns false when ctx ends first.
+func connectRetrying[T any](ctx context.Context, t *taskBase, connect func() (T, error)) (T, bool) {
+	backoff := 500 * time.Millisecond
+	for attempt := 0; ; attempt++ {
+		v, err := connect()
+		if err == nil {
+			return v, true
+		}
+		if attempt == 0 {
+			t.log.Warn().Err(err).Msg("cannot reach Kafka; retrying until it is reachable")
+		}
+		sleep(ctx, backoff)
+		if ctx.Err() != nil {
+			var zero T
+			return zero, false
+		}
+		backoff = min(2*backoff, 5*time.Second)
+	}
+}
+
+// tuneClient applies what every client of the worker shares.
+func (h *Herder) tuneClient(c *sarama.Config) {
+	c.Version = h.cfg.KafkaVersion
+}
+
+func (h *Herder) warn(conn string, warnings []kafka.Warning) {
+	for _, w := range warnings {
+		h.log.Warn().Str("connector", conn).Msg(w.String())
+	}
+}
+
+// resolve applies config providers to a configuration.
+func (h *Herder) resolve(cfg map[string]string) (map[string]string, error) {
+	if h.cfg.Providers == nil {
+		return cfg, nil
+	}
+	return h.cfg.Providers.Resolve(cfg)
+}
+
+// failedTask stands for a task that could not be built: it reports FAILED until restarted.
+type failedTask struct{ *taskBase }
+
+func (t *failedTask) stop(context.Context) bool { return true }

@@ -1,0 +1,117 @@
+package runner
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/connect-standalone/connect-standalone/config"
+	"github.com/connect-standalone/connect-standalone/connectors"
+)
+
+// validate checks a connector configuration the way creating it through the REST API does, and returns its
+// plugin. The same checks serve connector files at start-up, REST calls and reloads.
+func (h *Herder) validate(cfg map[string]string) (connectors.Plugin, error) {
+	name := cfg["name"]
+	if err := checkName(name); err != nil {
+		return connectors.Plugin{}, err
+	}
+	class := strings.TrimSpace(cfg["connector.class"])
+	if class == "" {
+		return connectors.Plugin{}, errorf(KindInvalid, "Connector config contains no connector type")
+	}
+	plugin, err := h.cfg.Registry.Connector(class)
+	if err != nil {
+		return connectors.Plugin{}, &Error{Kind: KindInvalid, Msg: err.Error()}
+	}
+	problems, err := h.configProblems(plugin, cfg)
+	if err != nil {
+		return plugin, err
+	}
+	if len(problems) > 0 {
+		return plugin, &Error{Kind: KindInvalid, Msg: fmt.Sprintf(
+			"Connector configuration is invalid and contains the following %d error(s):\n%s\n"+
+				"You can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`",
+			len(problems), strings.Join(problems, "\n"))}
+	}
+	return plugin, nil
+}
+
+// configProblems lists every problem of a configuration, in Apache's words.
+func (h *Herder) configProblems(plugin connectors.Plugin, cfg map[string]string) ([]string, error) {
+	impl, ok := plugin.New().(connectors.Connector)
+	if !ok {
+		return nil, errorf(KindInternal, "%s is not a connector", plugin.Class)
+	}
+	resolved, err := h.resolve(cfg)
+	if err != nil {
+		return nil, &Error{Kind: KindInvalid, Msg: err.Error()}
+	}
+	def := config.ConnectorDef(string(plugin.Type)).Merge(impl.Config())
+	var problems []string
+	if _, err := def.Parse(resolved); err != nil {
+		problems = append(problems, messages(err)...)
+	}
+	if plugin.Type == connectors.SinkType {
+		for _, e := range config.ValidateSink(resolved) {
+			problems = append(problems, e.Msg)
+		}
+	}
+	for _, key := range []string{"key.converter", "value.converter"} {
+		if class := strings.TrimSpace(resolved[key]); class != "" {
+			if _, ok := h.cfg.Registry.Lookup(class, connectors.ConverterType); !ok {
+				problems = append(problems, fmt.Sprintf("Invalid value %s for configuration %s: Class %s could not be found.", class, key, class))
+			}
+		}
+	}
+	if class := strings.TrimSpace(resolved["header.converter"]); class != "" {
+		if _, ok := h.cfg.Registry.Lookup(class, connectors.HeaderConverterType); !ok {
+			problems = append(problems, fmt.Sprintf("Invalid value %s for configuration header.converter: Class %s could not be found.", class, class))
+		}
+	}
+	return problems, nil
+}
+
+// checkName applies Apache's rules for connector names, and rejects '/' which Apache accepts but cannot
+// address afterwards.
+func checkName(name string) error {
+	trimmed := strings.TrimSpace(name)
+	if trimmed == "" {
+		return errorf(KindInvalid, "Connector configuration is invalid and contains the following 1 error(s):\n"+
+			"Invalid value %s for configuration name: String may not be empty\n"+
+			"You can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`", name)
+	}
+	var controls []string
+	for _, r := range name {
+		if unicode.IsControl(r) && r < 0x100 {
+			controls = append(controls, fmt.Sprint(int(r)))
+		}
+	}
+	if len(controls) > 0 {
+		return errorf(KindInvalid, "Connector configuration is invalid and contains the following 1 error(s):\n"+
+			"Invalid value %s for configuration name: String may not contain control sequences but had the following ASCII chars: %s\n"+
+			"You can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`",
+			name, strings.Join(controls, ", "))
+	}
+	if strings.Contains(name, "/") {
+		return errorf(KindInvalid, "Invalid connector name %q: a connector name may not contain '/', since it could not be addressed in the REST API", name)
+	}
+	return nil
+}
+
+// messages flattens a (possibly joined) error into its messages.
+func messages(err error) []string {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []string
+		for _, e := range j.Unwrap() {
+			out = append(out, messages(e)...)
+		}
+		return out
+	}
+	var ce *config.Error
+	if errors.As(err, &ce) {
+		return []string{ce.Msg}
+	}
+	return []string{err.Error()}
+}

@@ -1,0 +1,5 @@
+package runner
+
+// ApacheVersion is the Apache Kafka Connect release whose behaviour and REST API this runner implements.
+// Clients parse it (kcctl turns features on by it), so it keeps Apache's X.Y.Z form.
+const ApacheVersion = "3.9.0"
