@@ -1,0 +1,186 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/IBM/sarama"
+	"github.com/rs/zerolog"
+
+	"github.com/connect-standalone/connect-standalone/broker"
+	"github.com/connect-standalone/connect-standalone/config"
+	"github.com/connect-standalone/connect-standalone/connectors"
+	"github.com/connect-standalone/connect-standalone/connectors/file"
+	"github.com/connect-standalone/connect-standalone/converters"
+	"github.com/connect-standalone/connect-standalone/offsets"
+	"github.com/connect-standalone/connect-standalone/runner"
+	"github.com/connect-standalone/connect-standalone/runner/kafka"
+)
+
+// process is everything one run of the command holds.
+type process struct {
+	log             zerolog.Logger
+	broker          *broker.Broker
+	store           *offsets.FileStore
+	herder          *runner.Herder
+	shutdownTimeout time.Duration
+}
+
+// start reads the worker file and starts the services; any error is a worker-configuration or start-up
+// error (exit 2), and names the file, line and key where it can.
+func start(ctx context.Context, workerPath string, stderr io.Writer) (*process, error) {
+	wf, err := config.Load(workerPath)
+	if err != nil {
+		return nil, err
+	}
+	providers, err := config.NewProviders(wf.Props)
+	if err != nil {
+		return nil, wf.Annotate(err)
+	}
+	worker, err := providers.ResolveWorker(wf.Props)
+	if err != nil {
+		return nil, wf.Annotate(err)
+	}
+	values, err := config.WorkerDef().Parse(worker)
+	if err != nil {
+		return nil, wf.Annotate(err)
+	}
+	log, err := newLogger(stderr, values.String(config.LogLevel), values.String(config.LogFormat))
+	if err != nil {
+		return nil, wf.Annotate(&config.Error{Key: config.LogLevel, Msg: err.Error()})
+	}
+	for _, k := range config.WorkerDef().Unknown(worker, config.WorkerPrefixes()...) {
+		log.Warn().Str("file", workerPath).Msgf("The configuration '%s' was supplied but isn't a known config.", k)
+	}
+	p := &process{log: log, shutdownTimeout: time.Duration(values.Long(config.TaskShutdownTimeout)) * time.Millisecond}
+	ok := false
+	defer func() {
+		if !ok {
+			p.shutdown()
+		}
+	}()
+
+	bootstrap := values.List(config.BootstrapServers)
+	if listeners := values.List(config.EmbeddedBrokerListeners); len(listeners) > 0 {
+		b, err := broker.Start(broker.Config{Listeners: listeners, DataDir: values.String(config.EmbeddedBrokerDataDir)}, log)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", workerPath, err)
+		}
+		p.broker = b
+		if _, set := worker[config.BootstrapServers]; !set {
+			bootstrap = b.Addrs()
+		}
+	}
+	// Every client gets the same bootstrap list the user gave or the embedded broker's.
+	worker[config.BootstrapServers] = strings.Join(bootstrap, ",")
+
+	if _, err := kafka.ParseOverridePolicy(worker[config.ClientOverridePolicy]); err != nil {
+		return nil, wf.Annotate(&config.Error{Key: config.ClientOverridePolicy, Msg: err.Error()})
+	}
+
+	p.store, err = offsets.Open(values.String(config.OffsetStorageFile), log)
+	if err != nil {
+		return nil, wf.Annotate(&config.Error{Key: config.OffsetStorageFile, Msg: err.Error()})
+	}
+
+	clusterID, version, err := connectKafka(ctx, worker, bootstrap, log)
+	if err != nil {
+		return nil, err
+	}
+	log.Info().Strs("bootstrap.servers", bootstrap).Str("kafka_cluster_id", clusterID).Stringer("protocol", version).Msg("connected to Kafka")
+
+	registry := connectors.NewRegistry(append(file.Plugins(), converters.Plugins()...)...)
+	p.herder, err = runner.New(runner.Config{
+		Worker:       worker,
+		Providers:    providers,
+		Registry:     registry,
+		Offsets:      p.store,
+		Bootstrap:    bootstrap,
+		KafkaVersion: version,
+		WorkerID:     workerID(values),
+		Log:          log,
+	})
+	if err != nil {
+		return nil, wf.Annotate(err)
+	}
+	ok = true
+	return p, nil
+}
+
+// connectKafka looks up the cluster id and the protocol version to speak, as Apache does before it starts
+// anything; it waits for the brokers up to the admin client's default.api.timeout.ms (60 s by default).
+func connectKafka(ctx context.Context, worker map[string]string, bootstrap []string, log zerolog.Logger) (string, sarama.KafkaVersion, error) {
+	props := kafka.WorkerAdminProps(worker)
+	if props["client.id"] == "" {
+		props["client.id"] = "connect-standalone-cluster-lookup"
+	}
+	cfg, warnings, err := kafka.AdminConfig(props, props["client.id"])
+	if err != nil {
+		return "", sarama.KafkaVersion{}, err
+	}
+	for _, w := range warnings {
+		log.Warn().Msg(w.String())
+	}
+	timeout := 60 * time.Second
+	if ms, err := strconv.Atoi(strings.TrimSpace(props["default.api.timeout.ms"])); err == nil && ms > 0 {
+		timeout = time.Duration(ms) * time.Millisecond
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	// ClusterID waits for the brokers (it retries until ctx ends), as Apache's start-up does.
+	id, err := kafka.ClusterID(ctx, bootstrap, cfg)
+	if err != nil {
+		return "", sarama.KafkaVersion{}, err
+	}
+	v, err := kafka.NegotiateVersion(ctx, bootstrap, cfg)
+	if err != nil {
+		return "", sarama.KafkaVersion{}, err
+	}
+	return id, v, nil
+}
+
+// workerID is the advertised host:port of the REST listener, which Apache shows as worker_id.
+func workerID(values config.Values) string {
+	host, port := "127.0.0.1", "8083"
+	if ls := values.List(config.Listeners); len(ls) > 0 {
+		if u, err := url.Parse(ls[0]); err == nil {
+			if h := u.Hostname(); h != "" && h != "0.0.0.0" && h != "::" {
+				host = h
+			}
+			if p := u.Port(); p != "" {
+				port = p
+			}
+		}
+	}
+	if h := values.String("rest.advertised.host.name"); h != "" {
+		host = h
+	}
+	if p, ok := values.Get("rest.advertised.port").(int32); ok && p > 0 {
+		port = strconv.Itoa(int(p))
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// ready is called once every connector file has been submitted.
+func (p *process) ready() {}
+
+// shutdown stops the connectors (final offset commits), then the embedded broker.
+func (p *process) shutdown() {
+	if p.herder != nil {
+		p.herder.Shutdown()
+	}
+	if p.store != nil {
+		if err := p.store.Flush(); err != nil {
+			p.log.Error().Err(err).Msg("final write of the offsets file")
+		}
+	}
+	if p.broker != nil {
+		p.broker.Close()
+	}
+}
