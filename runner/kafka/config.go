@@ -31,10 +31,13 @@ var assignors = map[string]func() sarama.BalanceStrategy{
 // Records that name their partition (ProducerMessage.Partition >= 0) go there; set Partition to -1 to
 // let the partitioner of partitioner.class choose as Java's would.
 //
+// maxSendRetries bounds sarama's retries of a record that a broker refused; see ProducerConfig.
+const maxSendRetries = 1000
+
 // delivery.timeout.ms has no sarama counterpart: sarama counts retries, not time. The producer retries
-// a record at most min(retries, delivery.timeout.ms / retry.backoff.ms) times, so it gives up no earlier
-// than delivery.timeout.ms after the first failure (Java gives up no later). With Connect's defaults that
-// is over 21 million retries: in practice a record is retried until it is delivered.
+// a refused record at most min(retries, delivery.timeout.ms / retry.backoff.ms, maxSendRetries) times.
+// While a broker is unreachable records do not use up retries: they wait for its metadata for up to
+// max.block.ms, which Connect sets to forever, so a record is retried until it is delivered.
 func ProducerConfig(props map[string]string, clientID string) (*sarama.Config, []Warning, error) {
 	r := newReader(Producer, props)
 	cfg := sarama.NewConfig()
@@ -131,7 +134,11 @@ func ProducerConfig(props map[string]string, clientID string) (*sarama.Config, [
 	if idem {
 		retries = max(retries, 1)
 	}
-	cfg.Producer.Retry.Max = int(retries)
+	// sarama allocates a slot per allowed retry for every partition it produces to (32 B each): the 21
+	// million retries of Connect's defaults would cost 650 MB per partition. A broker that is down does not
+	// use up retries (records wait for its metadata, see max.block.ms below), so a bounded number only
+	// limits how long a live broker may keep refusing a record before the task fails.
+	cfg.Producer.Retry.Max = int(min(retries, maxSendRetries))
 
 	// sarama returns a record as failed as soon as it cannot find its partition's leader, without
 	// counting that against Producer.Retry.Max; Java's producer instead waits up to max.block.ms for

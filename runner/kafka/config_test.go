@@ -81,6 +81,7 @@ var (
 	inFlight    = func(c *sarama.Config) any { return c.Net.MaxOpenRequests }
 	idempotent  = func(c *sarama.Config) any { return c.Producer.Idempotent }
 	retryMax    = func(c *sarama.Config) any { return c.Producer.Retry.Max }
+	metaRetries = func(c *sarama.Config) any { return c.Metadata.Retry.Max }
 	retryWait   = func(c *sarama.Config) any { return c.Producer.Retry.Backoff }
 	ackTimeout  = func(c *sarama.Config) any { return c.Producer.Timeout }
 	codec       = func(c *sarama.Config) any { return c.Producer.Compression }
@@ -133,8 +134,10 @@ func TestProducerConfigMapping(t *testing.T) {
 			{"acks", acks, sarama.WaitForAll},
 			{"max in flight", inFlight, 1},
 			{"idempotent", idempotent, false},
-			// delivery.timeout.ms=2147483647 / retry.backoff.ms=100: retries until delivered.
-			{"retries", retryMax, math.MaxInt32 / 100},
+			// delivery.timeout.ms=2147483647 / retry.backoff.ms=100 would allow 21 million retries; sarama
+			// keeps a slot per retry, so they are capped (an unreachable broker waits in metadata instead).
+			{"retries", retryMax, maxSendRetries},
+			{"metadata retries (max.block.ms forever)", metaRetries, math.MaxInt32},
 			{"retry backoff", retryWait, 100 * time.Millisecond},
 			{"broker ack timeout", ackTimeout, 30 * time.Second},
 			{"compression", codec, sarama.CompressionNone},
@@ -153,7 +156,8 @@ func TestProducerConfigMapping(t *testing.T) {
 			{"acks", acks, sarama.WaitForAll},
 			{"max in flight", inFlight, 5},
 			{"idempotent", idempotent, false},
-			{"retries bounded by delivery.timeout.ms 120000", retryMax, 1200},
+			{"retries bounded by delivery.timeout.ms 120000, then capped", retryMax, maxSendRetries},
+			{"metadata retries bounded by max.block.ms 60000", metaRetries, 600},
 			{"generated client id", clientIDOf, "producer-1"},
 		}},
 		{"acks=0", connectProducer(t, "acks", "0"), []field{{"acks", acks, sarama.NoResponse}}},
