@@ -464,3 +464,48 @@ func freePort(t *testing.T) int {
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
 }
+
+// TestJSONLogsAndSecrets: with log.format=json every line is JSON, task lines name their connector and task,
+// and values that came from a config provider never reach the log. SIGTERM exits 0 within
+// task.shutdown.graceful.timeout.ms plus a little.
+func TestJSONLogsAndSecrets(t *testing.T) {
+	b := kafkatest.Start(t, kafkatest.Options{})
+	dir := t.TempDir()
+	const secret = "s3cr3t-value-that-must-not-be-logged"
+	write(t, filepath.Join(dir, "secrets.properties"), "password="+secret+"\n")
+	w := workerFile(t, dir, b.Addr(), "log.format=json\ntask.shutdown.graceful.timeout.ms=3000\n"+
+		"config.providers=file\nconfig.providers.file.class=org.apache.kafka.common.config.provider.FileConfigProvider\n"+
+		"x.secret=${file:"+filepath.Join(dir, "secrets.properties")+":password}\n")
+	src := write(t, filepath.Join(dir, "source.json"), `{"name":"src","config":{"connector.class":"FileStreamSource",`+
+		`"file":"`+filepath.Join(dir, "in.txt")+`","topic":"t","my.password":"${file:`+filepath.Join(dir, "secrets.properties")+`:password}"}}`)
+	appendTo(t, filepath.Join(dir, "in.txt"), "a\nb\n")
+	p := startProc(t, dir, w, src)
+	if got := b.Read("t", 2, 30*time.Second); len(got) != 2 {
+		t.Fatalf("%d records on the topic", len(got))
+	}
+	began := time.Now()
+	p.signal(syscall.SIGTERM)
+	if code := p.wait(15 * time.Second); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if took := time.Since(began); took > 3*time.Second+3*time.Second {
+		t.Fatalf("shutdown took %s, more than task.shutdown.graceful.timeout.ms (3s) plus a little", took)
+	}
+	out := p.out.String()
+	if strings.Contains(out, secret) {
+		t.Fatalf("a secret reached the log:\n%s", out)
+	}
+	taskLine := false
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("not a JSON line: %q", l)
+		}
+		if m["message"] == "source task started" {
+			taskLine = m["connector"] == "src" && m["task"] == float64(0)
+		}
+	}
+	if !taskLine {
+		t.Fatalf("no task line names connector src and task 0:\n%s", out)
+	}
+}

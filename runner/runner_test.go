@@ -433,3 +433,104 @@ func TestBrokerRestartLosesNothing(t *testing.T) {
 		h.waitState(name, runner.Running)
 	}
 }
+
+// TestInitialStates: a connector created PAUSED has no tasks until resumed (as Apache's standalone herder);
+// one created STOPPED has none either, and resuming either starts its tasks.
+func TestInitialStates(t *testing.T) {
+	h := newHarness(t, nil)
+	in := h.path("in.txt")
+	appendFile(t, in, "x\n")
+	for _, target := range []runner.TargetState{runner.TargetPaused, runner.TargetStopped} {
+		name := "src-" + strings.ToLower(string(target))
+		topic := "t-" + name
+		if _, err := h.herder.Create(name, map[string]string{"connector.class": "FileStreamSource", "file": in, "topic": topic}, target); err != nil {
+			t.Fatal(err)
+		}
+		st, err := h.herder.Status(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(st.Connector.State) != string(target) || len(st.Tasks) != 0 {
+			t.Fatalf("%s: status %+v, want %s with no tasks", name, st, target)
+		}
+		if got := h.broker.Read(topic, 1, time.Second); len(got) != 0 {
+			t.Fatalf("%s: %d records produced before resume", name, len(got))
+		}
+		if err := h.herder.Resume(name); err != nil {
+			t.Fatal(err)
+		}
+		h.waitState(name, runner.Running)
+		if got := kafkatest.Values(h.broker.Read(topic, 1, 20*time.Second)); !slices.Equal(got, []string{"x"}) {
+			t.Fatalf("%s: after resume the topic holds %q", name, got)
+		}
+	}
+}
+
+// TestConfigProvidersResolveAtStart: ${provider:path:key} references are resolved when the task starts, and
+// the stored configuration keeps the reference (as Apache's GET /connectors/{c}/config shows it).
+func TestConfigProvidersResolveAtStart(t *testing.T) {
+	dir := t.TempDir()
+	secrets := filepath.Join(dir, "secrets.properties")
+	if err := os.WriteFile(secrets, []byte("topic=from-file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("CS_TEST_INPUT", filepath.Join(dir, "in.txt"))
+	h := newHarness(t, map[string]string{
+		"config.providers":            "env,file",
+		"config.providers.env.class":  "org.apache.kafka.common.config.provider.EnvVarConfigProvider",
+		"config.providers.file.class": "FileConfigProvider",
+	})
+	appendFile(t, filepath.Join(dir, "in.txt"), "resolved\n")
+	raw := map[string]string{"connector.class": "FileStreamSource", "file": "${env:CS_TEST_INPUT}", "topic": "${file:" + secrets + ":topic}"}
+	h.create("src", raw)
+	if got := kafkatest.Values(h.broker.Read("from-file", 1, 20*time.Second)); !slices.Equal(got, []string{"resolved"}) {
+		t.Fatalf("topic from-file holds %q", got)
+	}
+	cfg, err := h.herder.Config("src")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg["file"] != "${env:CS_TEST_INPUT}" || cfg["topic"] != raw["topic"] {
+		t.Fatalf("stored config %v keeps resolved values; want the references", cfg)
+	}
+}
+
+// flushFailSink accepts records but cannot flush them.
+type flushFailSink struct{ failingSink }
+
+func (s *flushFailSink) NewTask() connectors.SinkTask { return &flushFailTask{} }
+
+type flushFailTask struct{ failingSinkTask }
+
+func (t *flushFailTask) Put([]connectors.Record) error { return nil }
+func (t *flushFailTask) Flush(map[connectors.TopicPartition]int64) error {
+	return fmt.Errorf("cannot make the records durable")
+}
+
+// TestSinkCommitsOnlyFlushedRecords: a sink whose flush fails commits nothing, so the records are delivered
+// again to the connector's next incarnation (same group connect-<name>): nothing is lost.
+func TestSinkCommitsOnlyFlushedRecords(t *testing.T) {
+	plugin := connectors.Plugin{Class: "test.FlushFailSinkConnector", Type: connectors.SinkType, Version: "test",
+		New: func() any { return &flushFailSink{} }}
+	h := newHarness(t, nil, plugin)
+	var recs []*kgo.Record
+	for i := range 20 {
+		recs = append(recs, &kgo.Record{Value: []byte(fmt.Sprint("r", i))})
+	}
+	h.broker.Produce("t", recs...)
+	h.create("snk", map[string]string{"connector.class": "test.FlushFailSinkConnector", "topics": "t"})
+	st := h.waitState("snk", runner.Failed)
+	if !strings.Contains(st.Tasks[0].Trace, "cannot make the records durable") {
+		t.Fatalf("trace %q", st.Tasks[0].Trace)
+	}
+	if err := h.herder.Delete("snk"); err != nil {
+		t.Fatal(err)
+	}
+	out := h.path("out.txt")
+	h.create("snk", map[string]string{"connector.class": "FileStreamSink", "topics": "t", "file": out})
+	var want []string
+	for i := range 20 {
+		want = append(want, fmt.Sprint("r", i))
+	}
+	waitLines(t, out, want)
+}
