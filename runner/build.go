@@ -59,6 +59,21 @@ func (h *Herder) newTask(c *connector, id int, taskCfg map[string]string) taskWo
 		scfg.Producer.Return.Errors = true
 		w := &sourceWorker{taskBase: base, task: src.NewTask(), conv: conv, tracker: newSubmitted(),
 			store: h.cfg.Offsets, set: h.set}
+		w.topics, err = newTopicCreator(h.cfg.Worker, connCfg, func() (sarama.ClusterAdmin, error) {
+			props, err := kafka.AdminProps(h.cfg.Worker, connCfg, c.name, id)
+			if err != nil {
+				return nil, err
+			}
+			acfg, _, err := kafka.AdminConfig(props, props["client.id"])
+			if err != nil {
+				return nil, err
+			}
+			h.tuneClient(acfg)
+			return sarama.NewClusterAdmin(h.cfg.Bootstrap, acfg)
+		}, base.log)
+		if err != nil {
+			return fail(fmt.Errorf("connector %s: %w", c.name, err))
+		}
 		ctx, cancel := context.WithCancel(h.ctx)
 		w.cancel = cancel
 		go func() {

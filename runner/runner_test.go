@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -533,4 +534,44 @@ func TestSinkCommitsOnlyFlushedRecords(t *testing.T) {
 		want = append(want, fmt.Sprint("r", i))
 	}
 	waitLines(t, out, want)
+}
+
+// TestTopicCreation: a source connector's topic.creation.* settings create its topics on first use, with
+// the first matching group's partitions and configs, and the default group's otherwise.
+func TestTopicCreation(t *testing.T) {
+	recs := []connectors.Record{
+		{Topic: "logs-app", Partition: connectors.AnyPartition, ValueSchema: connectors.StringSchema, Value: "a"},
+		{Topic: "metrics", Partition: connectors.AnyPartition, ValueSchema: connectors.StringSchema, Value: "b"},
+		{Topic: "logs-skip", Partition: connectors.AnyPartition, ValueSchema: connectors.StringSchema, Value: "c"},
+	}
+	h := newHarness(t, nil, staticSourcePlugin("test.TopicsConnector", recs))
+	h.create("src", map[string]string{"connector.class": "test.TopicsConnector",
+		"topic.creation.default.partitions": "2", "topic.creation.default.replication.factor": "-1",
+		"topic.creation.groups":                   "compacted",
+		"topic.creation.compacted.include":        "logs-.*",
+		"topic.creation.compacted.exclude":        "logs-skip",
+		"topic.creation.compacted.partitions":     "3",
+		"topic.creation.compacted.cleanup.policy": "compact",
+	})
+	for _, topic := range []string{"logs-app", "metrics", "logs-skip"} {
+		if got := h.broker.Read(topic, 1, 20*time.Second); len(got) != 1 {
+			t.Fatalf("%s: %d records", topic, len(got))
+		}
+	}
+	for topic, want := range map[string]kafkatest.Topic{
+		"logs-app":  {Partitions: 3, Configs: map[string]string{"cleanup.policy": "compact"}},
+		"metrics":   {Partitions: 2, Configs: map[string]string{}},
+		"logs-skip": {Partitions: 2, Configs: map[string]string{}},
+	} {
+		got, ok := h.broker.Describe(topic)
+		if !ok || got.Partitions != want.Partitions || !maps.Equal(got.Configs, want.Configs) {
+			t.Errorf("%s: %+v (exists %v), want %+v", topic, got, ok, want)
+		}
+	}
+	// Invalid settings are reported when the connector is created.
+	_, err := h.herder.Create("bad", map[string]string{"connector.class": "test.TopicsConnector", "topic.creation.default.partitions": "0"}, runner.TargetRunning)
+	if err == nil || !strings.Contains(err.Error(), `Missing required configuration "topic.creation.default.replication.factor"`) ||
+		!strings.Contains(err.Error(), "Invalid value 0 for configuration partitions") { // Apache names embedded keys so
+		t.Fatalf("error %v; want the missing replication factor and the bad partitions named", err)
+	}
 }

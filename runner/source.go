@@ -22,6 +22,8 @@ type sourceWorker struct {
 	producer sarama.AsyncProducer
 	tracker  *submitted
 	store    *offsets.FileStore
+	// topics creates topics as topic.creation.* says; nil when that is off.
+	topics *topicCreator
 	set      settings
 
 	// commitMu serialises offset commits of this task (the periodic one and the final one).
@@ -120,6 +122,11 @@ func (w *sourceWorker) send(ctx context.Context, batch []connectors.Record) erro
 	msgs := make([]sarama.ProducerMessage, len(batch))
 	for i := range batch {
 		r := &batch[i]
+		if w.topics != nil {
+			if err := w.topics.ensure(r.Topic); err != nil {
+				return fmt.Errorf("task %s: %w", w.name(), err)
+			}
+		}
 		m := &msgs[i]
 		m.Topic = r.Topic
 		m.Partition = r.Partition
@@ -189,6 +196,7 @@ func (w *sourceWorker) finish(acks *sync.WaitGroup) {
 	}
 	t.Stop()
 	w.commit()
+	w.topics.close()
 	w.producer.AsyncClose()
 	acksDone := make(chan struct{})
 	go func() { acks.Wait(); close(acksDone) }()

@@ -53,6 +53,13 @@ func (h *Herder) configProblems(plugin connectors.Plugin, cfg map[string]string)
 	if _, err := def.Parse(resolved); err != nil {
 		problems = append(problems, messages(err)...)
 	}
+	// Apache checks topic creation settings only when a task starts; checking them here reports a mistake
+	// when the connector is created, with the other problems.
+	if plugin.Type == connectors.SourceType && topicCreationEnabled(h.cfg.Worker, resolved) {
+		if _, err := config.TopicCreationDef(resolved).Parse(resolved); err != nil {
+			problems = append(problems, messages(err)...)
+		}
+	}
 	if plugin.Type == connectors.SinkType {
 		for _, e := range config.ValidateSink(resolved) {
 			problems = append(problems, e.Msg)

@@ -10,8 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 // Broker is a kfake cluster started by a test.
@@ -165,4 +167,46 @@ func Eventually(t testing.TB, timeout time.Duration, cond func() error) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// Topic describes a topic as the broker holds it.
+type Topic struct {
+	Partitions int
+	Configs    map[string]string
+}
+
+// Describe returns a topic's partition count and its explicitly set configs; ok is false when it does not
+// exist.
+func (b *Broker) Describe(topic string) (t Topic, ok bool) {
+	b.t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(b.Addr()))
+	if err != nil {
+		b.t.Fatalf("kgo client: %v", err)
+	}
+	defer cl.Close()
+	adm := kadm.NewClient(cl)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	details, err := adm.ListTopics(ctx, topic)
+	if err != nil {
+		b.t.Fatalf("listing topic %s: %v", topic, err)
+	}
+	d, found := details[topic]
+	if !found || d.Err != nil {
+		return t, false
+	}
+	t.Partitions = len(d.Partitions)
+	t.Configs = map[string]string{}
+	rcs, err := adm.DescribeTopicConfigs(ctx, topic)
+	if err != nil {
+		b.t.Fatalf("describing configs of %s: %v", topic, err)
+	}
+	for _, rc := range rcs {
+		for _, c := range rc.Configs {
+			if c.Source == kmsg.ConfigSourceDynamicTopicConfig && c.Value != nil {
+				t.Configs[c.Key] = *c.Value
+			}
+		}
+	}
+	return t, true
 }
