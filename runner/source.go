@@ -24,7 +24,7 @@ type sourceWorker struct {
 	store    *offsets.FileStore
 	// topics creates topics as topic.creation.* says; nil when that is off.
 	topics *topicCreator
-	set      settings
+	set    settings
 
 	// commitMu serialises offset commits of this task (the periodic one and the final one).
 	commitMu sync.Mutex

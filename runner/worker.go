@@ -28,7 +28,10 @@ type Config struct {
 	KafkaVersion sarama.KafkaVersion
 	// WorkerID names this worker in statuses (advertised host:port of the REST listener).
 	WorkerID string
-	Log      zerolog.Logger
+	// StateFile is where connectors created or changed through REST are saved so that a restart brings them
+	// back; empty: not saved (Apache's behaviour).
+	StateFile string
+	Log       zerolog.Logger
 }
 
 // settings are the worker keys the runner acts on, parsed once.
