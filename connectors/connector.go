@@ -15,6 +15,11 @@ import (
 	"github.com/connect-standalone/connect-standalone/config"
 )
 
+// APIVersion is the Apache Kafka release whose Connect behaviour and REST API this project implements. The
+// built-in plugins report it as their version, as Apache's report the Kafka version, and GET / reports it,
+// because clients such as kcctl turn features on by it.
+const APIVersion = "3.9.0"
+
 // Connector is the part of a connector that runs once per connector: it checks its configuration and splits
 // the work into task configurations. It is Apache's Connector class.
 type Connector interface {

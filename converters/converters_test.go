@@ -186,7 +186,7 @@ func TestPlugins(t *testing.T) {
 	counts := map[connectors.PluginType]int{}
 	for _, p := range ps {
 		counts[p.Type]++
-		if p.Version != "3.6.0" {
+		if p.Version != connectors.APIVersion {
 			t.Errorf("%s version %q", p.Class, p.Version)
 		}
 		a, b := p.New(), p.New()

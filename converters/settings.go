@@ -2,6 +2,7 @@ package converters
 
 import (
 	"errors"
+	"github.com/connect-standalone/connect-standalone/connectors"
 	"strconv"
 	"strings"
 
@@ -12,7 +13,7 @@ import (
 // AbstractConfig does when a converter is configured, with its error texts.
 
 // Version is the Apache Kafka version whose converters this package reproduces.
-const Version = "3.6.0"
+const Version = connectors.APIVersion
 
 // converterTypeKey is converter.type, which Connect sets itself on every converter it configures.
 func converterTypeKey() config.Key {

@@ -27,7 +27,7 @@ const (
 )
 
 // Version is the version both connectors report: the Apache Kafka release whose behaviour they follow.
-const Version = "3.6.0"
+const Version = connectors.APIVersion
 
 // Configuration keys.
 const (

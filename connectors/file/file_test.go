@@ -26,7 +26,7 @@ func TestPlugins(t *testing.T) {
 		{SinkClass, SinkClass, connectors.SinkType},
 	} {
 		p, err := reg.Connector(tt.alias)
-		if err != nil || p.Class != tt.class || p.Type != tt.typ || p.Version != "3.6.0" {
+		if err != nil || p.Class != tt.class || p.Type != tt.typ || p.Version != connectors.APIVersion {
 			t.Errorf("Connector(%q) = %+v, %v", tt.alias, p, err)
 		}
 	}
@@ -37,11 +37,11 @@ func TestPlugins(t *testing.T) {
 		}
 		switch c := a.(type) {
 		case *SourceConnector:
-			if p.Type != connectors.SourceType || c.Version() != "3.6.0" {
+			if p.Type != connectors.SourceType || c.Version() != connectors.APIVersion {
 				t.Errorf("%s: %T", p.Class, a)
 			}
 		case *SinkConnector:
-			if p.Type != connectors.SinkType || c.Version() != "3.6.0" {
+			if p.Type != connectors.SinkType || c.Version() != connectors.APIVersion {
 				t.Errorf("%s: %T", p.Class, a)
 			}
 		default:
