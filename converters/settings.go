@@ -2,11 +2,11 @@ package converters
 
 import (
 	"errors"
-	"github.com/connect-standalone/connect-standalone/connectors"
 	"strconv"
 	"strings"
 
 	"github.com/connect-standalone/connect-standalone/config"
+	"github.com/connect-standalone/connect-standalone/connectors"
 )
 
 // Configuration handling shared by the converters: the keys' definitions and the parsing Apache's
