@@ -167,7 +167,7 @@ func nullOr(v Validator) Validator {
 }
 
 // isBlank is Apache's Utils.isBlank on a possibly absent value.
-func isBlank(s string) bool { return javaTrim(s) == "" }
+func isBlank(s string) bool { return JavaTrim(s) == "" }
 
 // ValidateSink applies the checks Apache's SinkConnectorConfig.validate makes before any other: exactly
 // one of topics and topics.regex, and a dead letter queue topic that is not one of the consumed topics.
@@ -183,7 +183,7 @@ func ValidateSink(props map[string]string) Errors {
 	if !hasTopics && !hasRegex {
 		errs = append(errs, keyError(Topics, "Must configure one of topics or topics.regex"))
 	}
-	dlq := javaTrim(props[DLQTopicName])
+	dlq := JavaTrim(props[DLQTopicName])
 	if dlq == "" {
 		return errs
 	}
@@ -270,7 +270,7 @@ func enrichAliases(d *Def, props map[string]string, listKey, groupName, kind str
 				return nil
 			})})
 		// As in Apache, the alias gets its other keys only when its class is known.
-		class := javaTrim(props[typeKey])
+		class := JavaTrim(props[typeKey])
 		if plugins.Config == nil || class == "" {
 			continue
 		}

@@ -479,7 +479,7 @@ func validatorError(name string, value any, err error) *Error {
 // parseValue parses a value from a file the way ConfigDef.parseType parses a string. On failure it
 // returns Apache's message, which shows the value as given (untrimmed).
 func parseValue(name string, t Type, raw string) (any, string) {
-	s := javaTrim(raw)
+	s := JavaTrim(raw)
 	var err error
 	switch t {
 	case String, Class:

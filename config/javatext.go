@@ -9,9 +9,9 @@ import (
 
 // This file holds the few pieces of Java's text behaviour that Apache's messages and parsing depend on.
 
-// javaTrim is String.trim: it removes every character up to U+0020 (spaces and control characters) from
-// both ends, and nothing else.
-func javaTrim(s string) string {
+// JavaTrim is Java's String.trim, which Apache's ConfigDef applies to the values of known keys: it removes
+// every character up to U+0020 (spaces and control characters) from both ends, and nothing else.
+func JavaTrim(s string) string {
 	i, j := 0, len(s)
 	for i < j && s[i] <= ' ' {
 		i++
@@ -30,7 +30,7 @@ func isJavaRegexSpace(c byte) bool {
 // splitList parses a LIST value as ConfigDef does: trim, empty means no items, else split on
 // \s*,\s* keeping empty items (a trailing comma yields a trailing "").
 func splitList(s string) []string {
-	s = javaTrim(s)
+	s = JavaTrim(s)
 	if s == "" {
 		return []string{}
 	}

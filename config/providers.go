@@ -64,7 +64,7 @@ func NewProviders(worker map[string]string) (*Providers, error) {
 			prov provider
 			err  *Error
 		)
-		switch class := providerClasses[javaTrim(rawClass)]; class {
+		switch class := providerClasses[JavaTrim(rawClass)]; class {
 		case FileConfigProviderClass, DirectoryConfigProviderClass:
 			var allowed []string
 			if allowed, err = allowedPaths(params, prefix+"param.allowed.paths"); err == nil {

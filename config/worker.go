@@ -168,7 +168,7 @@ func (v listenersValidator) Validate(name string, value any) error {
 		return &Error{Msg: "Invalid value for " + v.key + ", at least one URL is expected, ex: http://localhost:8080,https://localhost:8443."}
 	}
 	for _, it := range items {
-		if javaTrim(it) == "" {
+		if JavaTrim(it) == "" {
 			return &Error{Msg: "Empty URL found when parsing " + v.key + " list."}
 		}
 	}
@@ -189,7 +189,7 @@ var (
 
 func (headerRulesValidator) Validate(name string, value any) error {
 	s, _ := value.(string)
-	if javaTrim(s) == "" {
+	if JavaTrim(s) == "" {
 		return nil
 	}
 	for _, rule := range csvSplit(s) {
@@ -213,7 +213,7 @@ type HeaderRule struct {
 
 // ParseHeaderRules parses response.http.headers.config into its rules, with Apache's error texts.
 func ParseHeaderRules(s string) ([]HeaderRule, error) {
-	if javaTrim(s) == "" {
+	if JavaTrim(s) == "" {
 		return nil, nil
 	}
 	var out []HeaderRule
@@ -221,15 +221,15 @@ func ParseHeaderRules(s string) ([]HeaderRule, error) {
 		if err := checkHeaderRule(rule); err != nil {
 			return nil, err
 		}
-		parts := whitespaceRun.Split(javaTrim(rule), 2)
-		nameValue := splitDropTrailing(javaTrim(parts[1]), ":")
-		out = append(out, HeaderRule{Action: parts[0], Name: javaTrim(nameValue[0]), Value: javaTrim(nameValue[1])})
+		parts := whitespaceRun.Split(JavaTrim(rule), 2)
+		nameValue := splitDropTrailing(JavaTrim(parts[1]), ":")
+		out = append(out, HeaderRule{Action: parts[0], Name: JavaTrim(nameValue[0]), Value: JavaTrim(nameValue[1])})
 	}
 	return out, nil
 }
 
 func checkHeaderRule(rule string) error {
-	parts := whitespaceRun.Split(javaTrim(rule), 2)
+	parts := whitespaceRun.Split(JavaTrim(rule), 2)
 	if len(parts) != 2 {
 		return errors.New("Invalid format of header config '" + rule + "'. Expected: '[action] [header name]:[header value]'")
 	}
@@ -240,11 +240,11 @@ func checkHeaderRule(rule string) error {
 	if !known {
 		return errors.New("Invalid header config action: '" + parts[0] + "'. Expected one of [set, add, setDate, addDate]")
 	}
-	nameValue := splitDropTrailing(javaTrim(parts[1]), ":")
+	nameValue := splitDropTrailing(JavaTrim(parts[1]), ":")
 	if len(nameValue) != 2 {
 		return errors.New("Invalid format of header name and header value pair '" + parts[1] + "'. Expected: '[header name]:[header value]'")
 	}
-	if hn := javaTrim(nameValue[0]); hn == "" || whitespaceRun.MatchString(hn) {
+	if hn := JavaTrim(nameValue[0]); hn == "" || whitespaceRun.MatchString(hn) {
 		return errors.New("Invalid header name '" + hn + "'. The '[header name]' cannot contain whitespace")
 	}
 	return nil

@@ -63,7 +63,7 @@ func (s settings) boolean(name string, def bool) (bool, error) {
 	if !ok {
 		return def, nil
 	}
-	switch v := javaTrim(raw); {
+	switch v := config.JavaTrim(raw); {
 	case strings.EqualFold(v, "true"):
 		return true, nil
 	case strings.EqualFold(v, "false"):
@@ -78,7 +78,7 @@ func (s settings) integer(name string, def int) (int, error) {
 	if !ok {
 		return def, nil
 	}
-	n, err := strconv.ParseInt(javaTrim(raw), 10, 32)
+	n, err := strconv.ParseInt(config.JavaTrim(raw), 10, 32)
 	if err != nil {
 		return 0, invalidSetting(name, raw, "Not a number of type INT")
 	}
@@ -91,7 +91,7 @@ func (s settings) str(name, def string, v config.Validator) (string, error) {
 	if !ok {
 		return def, nil
 	}
-	val := javaTrim(raw)
+	val := config.JavaTrim(raw)
 	if v != nil {
 		if err := v.Validate(name, val); err != nil {
 			return "", invalidSetting(name, val, err.Error())
@@ -103,16 +103,4 @@ func (s settings) str(name, def string, v config.Validator) (string, error) {
 // invalidSetting is Apache's ConfigException text.
 func invalidSetting(name, value, reason string) error {
 	return errors.New("Invalid value " + value + " for configuration " + name + ": " + reason)
-}
-
-// javaTrim is Java's String.trim: it removes every character up to U+0020 from both ends.
-func javaTrim(s string) string {
-	i, j := 0, len(s)
-	for i < j && s[i] <= ' ' {
-		i++
-	}
-	for j > i && s[j-1] <= ' ' {
-		j--
-	}
-	return s[i:j]
 }

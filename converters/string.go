@@ -38,7 +38,7 @@ func (c *StringConverter) Configure(cfg map[string]string, isKey bool) error {
 	}
 	def := "UTF-8"
 	if v, ok := cfg["converter.encoding"]; ok {
-		def = javaTrim(v)
+		def = config.JavaTrim(v)
 	}
 	pick := func(name string) (*charset, error) {
 		enc := def

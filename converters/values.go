@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/connect-standalone/connect-standalone/config"
 	"github.com/connect-standalone/connect-standalone/connectors"
 )
 
@@ -248,14 +249,14 @@ func (p *valuesParser) canConsume(expected string) bool {
 	for isBlank(p.peek) && p.pos < len(p.s) {
 		p.peek = p.consume()
 	}
-	if javaTrim(p.peek) == expected {
+	if config.JavaTrim(p.peek) == expected {
 		p.peeks = false
 		return true
 	}
 	return false
 }
 
-func isBlank(s string) bool { return javaTrim(s) == "" }
+func isBlank(s string) bool { return config.JavaTrim(s) == "" }
 
 func (p *valuesParser) singleTokenLiteral(embedded bool, literal string) bool {
 	start := p.mark()
@@ -317,7 +318,7 @@ func (p *valuesParser) parse(embedded bool) (*schemaAndValue, error) {
 	if isBlank(token) {
 		return &schemaAndValue{connectors.StringSchema, token}, nil
 	}
-	token = javaTrim(token)
+	token = config.JavaTrim(token)
 	digit := isDigit(token[0])
 	if digit {
 		// A time or timestamp is split into five tokens at its unescaped colons.

@@ -88,19 +88,6 @@ func (nonEmptyString) Validate(_ string, value any) error {
 
 func (nonEmptyString) String() string { return "non-empty string" }
 
-// javaTrim trims as Java's String.trim, which ConfigDef applies to every STRING and INT value: it strips
-// every char up to and including the space, control characters included, and nothing beyond ASCII.
-func javaTrim(s string) string {
-	i, j := 0, len(s)
-	for i < j && s[i] <= ' ' {
-		i++
-	}
-	for j > i && s[j-1] <= ' ' {
-		j--
-	}
-	return s[i:j]
-}
-
 // fileSetting reads the file key: (name, true) when it is set, even empty; ("", false) when absent, which
 // Apache keeps as null (visible in the stdin source partition).
 func fileSetting(cfg map[string]string) (string, bool) {
@@ -108,7 +95,7 @@ func fileSetting(cfg map[string]string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	return javaTrim(v), true
+	return config.JavaTrim(v), true
 }
 
 // sourceConfig is the parsed configuration of the source connector and task.
@@ -128,13 +115,13 @@ func parseSourceConfig(cfg map[string]string) (sourceConfig, error) {
 	if !ok {
 		return c, fmt.Errorf("Missing required configuration %q which has no default value.", TopicKey)
 	}
-	c.topic = javaTrim(topic)
+	c.topic = config.JavaTrim(topic)
 	if c.topic == "" {
 		return c, fmt.Errorf("Invalid value %s for configuration %s: String must be non-empty", c.topic, TopicKey)
 	}
 	c.batchSize = DefaultBatchSize
 	if v, ok := cfg[BatchSizeKey]; ok {
-		n, err := strconv.ParseInt(javaTrim(v), 10, 32)
+		n, err := strconv.ParseInt(config.JavaTrim(v), 10, 32)
 		if err != nil {
 			return c, fmt.Errorf("Invalid value %s for configuration %s: Not a number of type INT", v, BatchSizeKey)
 		}
