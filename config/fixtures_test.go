@@ -9,10 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-)
 
-// fixtureDir is Apache 3.6's recorded REST session, relative to this package's directory.
-var fixtureDir = filepath.Join("..", "..", "shared", "fixtures", "apache-3.6", "rest")
+	"github.com/connect-standalone/connect-standalone/internal/fixtures"
+)
 
 type exchange struct {
 	Path        string          `json:"path"`
@@ -23,10 +22,7 @@ type exchange struct {
 
 func readFixture(t *testing.T, prefix string) exchange {
 	t.Helper()
-	if _, err := os.Stat(fixtureDir); err != nil {
-		t.Skipf("Apache fixtures not found at %s: %v", fixtureDir, err)
-	}
-	matches, _ := filepath.Glob(filepath.Join(fixtureDir, prefix+"-*.json"))
+	matches, _ := filepath.Glob(filepath.Join(fixtures.Dir(t, "rest"), prefix+"-*.json"))
 	if len(matches) != 1 {
 		t.Fatalf("fixture %s: found %v", prefix, matches)
 	}

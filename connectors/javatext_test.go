@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/connect-standalone/connect-standalone/internal/fixtures"
 )
 
 // The expected texts below were printed by OpenJDK 17.0.15 (Double.toString, Float.toString,
@@ -110,7 +112,7 @@ func TestFormatFloat32(t *testing.T) {
 // TestFormatFloatFixtures checks every float and double of Apache's converter fixtures: their value
 // descriptions carry the IEEE bits and the text Java printed for them.
 func TestFormatFloatFixtures(t *testing.T) {
-	dir := fixtureDir(t)
+	dir := fixtures.Dir(t)
 	re := regexp.MustCompile(`^(Float|Double) (\S+) \(IEEE bits 0x([0-9a-f]+)\)$`)
 	n := 0
 	for _, name := range []string{"from-connect.jsonl", "to-connect.jsonl"} {
@@ -146,15 +148,6 @@ func TestFormatFloatFixtures(t *testing.T) {
 	if n < 50 {
 		t.Errorf("only %d float cases found in the fixtures", n)
 	}
-}
-
-func fixtureDir(t *testing.T) string {
-	t.Helper()
-	dir := filepath.Join("..", "..", "shared", "fixtures", "apache-3.6")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("Apache fixtures not found at %s: %v", dir, err)
-	}
-	return dir
 }
 
 func TestFormatDecimal(t *testing.T) {

@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/connect-standalone/connect-standalone/connectors"
+	"github.com/connect-standalone/connect-standalone/internal/fixtures"
 )
 
 // Golden tests over every case Apache 3.6.0's converters produced (shared/fixtures/apache-3.6/converters)
@@ -38,17 +39,8 @@ type fixtureCase struct {
 	line      int
 }
 
-func fixtureDir(t testing.TB) string {
-	t.Helper()
-	dir := filepath.Join("..", "..", "shared", "fixtures", "apache-3.6")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("Apache fixtures not found at %s: %v", dir, err)
-	}
-	return dir
-}
-
 func readCases(t *testing.T, name string) []fixtureCase {
-	f, err := os.Open(filepath.Join(fixtureDir(t), "converters", name))
+	f, err := os.Open(filepath.Join(fixtures.Dir(t, "converters"), name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,7 +295,7 @@ func compactJSON(t *testing.T, raw json.RawMessage) string {
 // TestSinkTextGolden replays the records Apache's FileStreamSink consumed: converter, then
 // String.valueOf(value) and a newline must give the bytes it wrote, and all records the whole file.
 func TestSinkTextGolden(t *testing.T) {
-	dir := filepath.Join(fixtureDir(t), "sink-text")
+	dir := fixtures.Dir(t, "sink-text")
 	raw, err := os.ReadFile(filepath.Join(dir, "inputs.json"))
 	if err != nil {
 		t.Fatal(err)

@@ -15,31 +15,8 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/connect-standalone/connect-standalone/connectors"
+	"github.com/connect-standalone/connect-standalone/internal/fixtures"
 )
-
-// fixturesDir returns the directory of Apache 3.6 offsets files, found beside the repository.
-func fixturesDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test's directory")
-		}
-		dir = parent
-	}
-	fixtures := filepath.Join(dir, "..", "shared", "fixtures", "apache-3.6", "offsets")
-	if _, err := os.Stat(fixtures); err != nil {
-		t.Skipf("Apache fixtures not available: %v", err)
-	}
-	return fixtures
-}
 
 // fixtureEntry is one mapping of an Apache file, in file order, as its .txt sidecar describes it.
 type fixtureEntry struct {
@@ -98,7 +75,7 @@ var apacheFixtures = []struct {
 
 func readFixture(t testing.TB, name string) []byte {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(fixturesDir(t), name+".offsets"))
+	data, err := os.ReadFile(filepath.Join(fixtures.Dir(t, "offsets"), name+".offsets"))
 	if err != nil {
 		t.Fatal(err)
 	}

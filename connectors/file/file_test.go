@@ -10,6 +10,7 @@ import (
 
 	"github.com/connect-standalone/connect-standalone/config"
 	"github.com/connect-standalone/connect-standalone/connectors"
+	"github.com/connect-standalone/connect-standalone/internal/fixtures"
 )
 
 func TestPlugins(t *testing.T) {
@@ -65,7 +66,7 @@ type fixtureKey struct {
 
 // The connectors' own keys are exactly those Apache 3.6 lists first in GET /connector-plugins/<c>/config.
 func TestConfigKeysMatchApache(t *testing.T) {
-	dir := fixtureDir(t, "rest")
+	dir := fixtures.Dir(t, "rest")
 	for _, tt := range []struct {
 		fixture string
 		keys    []config.Key
@@ -214,7 +215,7 @@ func TestAlterOffsets(t *testing.T) {
 
 // The Apache error texts are those of the REST transcript: the runner passes them through unchanged.
 func TestAlterOffsetsTextsMatchTranscript(t *testing.T) {
-	dir := fixtureDir(t, "rest")
+	dir := fixtures.Dir(t, "rest")
 	for _, name := range []string{"097-offsets-patch-missing-position.json", "099-offsets-patch-string-position.json",
 		"100-offsets-patch-null-partition.json"} {
 		var fx struct {

@@ -18,6 +18,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/connect-standalone/connect-standalone/connectors"
+	"github.com/connect-standalone/connect-standalone/internal/fixtures"
 )
 
 // storedOffsets is an OffsetReader over offsets given by the test, keyed by filename, recording what the
@@ -526,7 +527,7 @@ func TestSourceStopClosesFile(t *testing.T) {
 // Golden data: Apache's captures a1/a2 (ASCII) give the same positions and records; d1/d2 (non-ASCII) show
 // where Apache's UTF-16 count goes wrong and ours does not.
 func TestSourceMatchesApacheFixtures(t *testing.T) {
-	dir := fixtureDir(t, "offsets")
+	dir := fixtures.Dir(t, "offsets")
 	a1 := readFixture(t, filepath.Join(dir, "a1-one-connector-3-lines.txt"))
 	input := unquoteAfter(t, a1, "input.txt = ")
 	a2 := readFixture(t, filepath.Join(dir, "a2-one-connector-5-lines-after-restart.txt"))
@@ -574,26 +575,6 @@ func TestSourceMatchesApacheFixtures(t *testing.T) {
 	// Apache stored 8 (UTF-16 units); the byte position is the file size.
 	if apache := storedPosition(t, d1); apache != 8 || len(got3) != 3 || got3[2].pos != int64(len(raw)) {
 		t.Errorf("d1: our last position %v, file size %d (Apache stored %d)", got3, len(raw), apache)
-	}
-}
-
-func fixtureDir(t *testing.T, sub string) string {
-	t.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for dir := wd; ; dir = filepath.Dir(dir) {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			fixtures := filepath.Join(dir, "..", "shared", "fixtures", "apache-3.6", sub)
-			if _, err := os.Stat(fixtures); err != nil {
-				t.Skipf("Apache fixtures not available at %s", fixtures)
-			}
-			return fixtures
-		}
-		if filepath.Dir(dir) == dir {
-			t.Skip("repository root not found")
-		}
 	}
 }
 

@@ -8,13 +8,13 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/IBM/sarama"
+	"github.com/connect-standalone/connect-standalone/internal/fixtures"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kversion"
 )
@@ -110,7 +110,7 @@ func TestClusterID(t *testing.T) {
 
 // TestClusterIDMatchesApache: Apache 3.6 reported kfake's default cluster id as kafka_cluster_id.
 func TestClusterIDMatchesApache(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join(fixtures(t), "rest", "001-root.json"))
+	data, err := os.ReadFile(fixtures.Dir(t, "rest", "001-root.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,18 +131,6 @@ func TestClusterIDMatchesApache(t *testing.T) {
 	if id != root.Body.ClusterID {
 		t.Errorf("ClusterID = %q, Apache reported %q", id, root.Body.ClusterID)
 	}
-}
-
-func fixtures(t *testing.T) string {
-	t.Helper()
-	dir, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "fixtures", "apache-3.6"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("Apache fixtures not found at %s", dir)
-	}
-	return dir
 }
 
 func TestClusterIDUnreachable(t *testing.T) {
