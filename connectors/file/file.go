@@ -60,7 +60,7 @@ func sourceKeys() []config.Key {
 	return []config.Key{
 		{Name: FileKey, Type: config.String, Importance: config.High,
 			Doc: "Source filename. If not specified, the standard input will be used"},
-		{Name: TopicKey, Type: config.String, Required: true, Validator: nonEmptyString{},
+		{Name: TopicKey, Type: config.String, Required: true, Validator: config.NonEmptyString(),
 			Importance: config.High, Doc: "The topic to publish data to"},
 		{Name: BatchSizeKey, Type: config.Int, Default: int32(DefaultBatchSize), Importance: config.Low,
 			Doc: "The maximum number of records the source task can read from the file each time it is polled"},
@@ -74,19 +74,6 @@ func sinkKeys() []config.Key {
 			Doc: "Destination filename. If not specified, the standard output will be used"},
 	}
 }
-
-// nonEmptyString is Apache's ConfigDef.NonEmptyString: null passes, "" does not. (Kept here rather than
-// taken from the config package, which was being rewritten when this was written.)
-type nonEmptyString struct{}
-
-func (nonEmptyString) Validate(_ string, value any) error {
-	if s, ok := value.(string); ok && s == "" {
-		return errors.New("String must be non-empty")
-	}
-	return nil
-}
-
-func (nonEmptyString) String() string { return "non-empty string" }
 
 // fileSetting reads the file key: (name, true) when it is set, even empty; ("", false) when absent, which
 // Apache keeps as null (visible in the stdin source partition).
