@@ -20,6 +20,9 @@ const (
 	ConfigProviders         = "config.providers"
 	ClientOverridePolicy    = "connector.client.config.override.policy"
 	TopicCreationEnable     = "topic.creation.enable"
+	TopicTrackingEnable     = "topic.tracking.enable"
+	TopicTrackingAllowReset = "topic.tracking.allow.reset"
+	ConnectorsStateFile     = "connectors.state.file"
 	Listeners               = "listeners"
 	AdminListeners          = "admin.listeners"
 	EmbeddedBrokerListeners = "embedded.broker.listeners"
@@ -105,9 +108,9 @@ func WorkerDef() *Def {
 		Key{Name: "ssl.secure.random.implementation", Type: String, Importance: Low, Doc: "The random number generator for TLS. Accepted for compatibility."},
 		Key{Name: "ssl.engine.factory.class", Type: Class, Importance: Low, Doc: "A Java SSLEngine factory class. Accepted for compatibility."},
 
-		Key{Name: "topic.tracking.enable", Type: Boolean, Default: true, Importance: Low,
+		Key{Name: TopicTrackingEnable, Type: Boolean, Default: true, Importance: Low,
 			Doc: "Whether the topics each connector uses are tracked, for GET /connectors/{name}/topics."},
-		Key{Name: "topic.tracking.allow.reset", Type: Boolean, Default: true, Importance: Low,
+		Key{Name: TopicTrackingAllowReset, Type: Boolean, Default: true, Importance: Low,
 			Doc: "Whether PUT /connectors/{name}/topics/reset may clear a connector's tracked topics."},
 
 		// REST server.
@@ -137,11 +140,26 @@ func WorkerDef() *Def {
 			Doc: "Addresses (host:port, comma-separated, for example 127.0.0.1:9092) on which to start an in-process Kafka-protocol broker, for development and demos. Empty: no embedded broker."},
 		Key{Name: EmbeddedBrokerDataDir, Type: String, Importance: Low,
 			Doc: "The directory where the embedded broker keeps its log. Not set: the embedded broker keeps everything in memory."},
+		Key{Name: ConnectorsStateFile, Type: String, Importance: Low,
+			Doc: "The file where connectors created or changed through the REST API (their configurations and whether they are running, paused or stopped) are saved, so that a restart brings them back; Apache's standalone worker forgets them. Not set: the offsets file's name followed by .connectors.json. An empty value turns saving off, as in Apache. Connectors defined by connector files given on the command line are not saved: at start their files win."},
 		Key{Name: LogLevel, Type: String, Default: "info", Validator: OneOfIgnoreCase("trace", "debug", "info", "warn", "error"), Importance: Low,
 			Doc: "The lowest level of log messages written: trace, debug, info, warn or error."},
 		Key{Name: LogFormat, Type: String, Default: "console", Validator: OneOf("console", "json"), Importance: Low,
 			Doc: "The format of log messages: console (readable lines) or json (one JSON object per line)."},
 	)
+}
+
+// ConnectorsStateFilePath returns where connectors created through the REST API are saved, from parsed
+// worker values: connectors.state.file, by default the offsets file's name followed by .connectors.json;
+// "" when saving is turned off.
+func ConnectorsStateFilePath(v Values) string {
+	if v.IsNull(ConnectorsStateFile) {
+		if offsets := v.String(OffsetStorageFile); offsets != "" {
+			return offsets + ".connectors.json"
+		}
+		return ""
+	}
+	return strings.TrimSpace(v.String(ConnectorsStateFile))
 }
 
 // listenersValidator is Apache's check of listeners and admin.listeners: plain messages.

@@ -13,10 +13,13 @@ import (
 	"github.com/connect-standalone/connect-standalone/runner/kafka"
 )
 
-// newTask builds and starts one task. A task that cannot be built is returned FAILED, with the reason in
-// its status, so that the connector's other tasks and the other connectors carry on.
-func (h *Herder) newTask(c *connector, id int, taskCfg map[string]string) taskWorker {
+// newTask builds and starts one task, which reports initial until it runs. A task that cannot be built is
+// returned FAILED, with the reason in its status, so that the connector's other tasks and the other
+// connectors carry on.
+func (h *Herder) newTask(c *connector, id int, taskCfg map[string]string, initial State) taskWorker {
 	base := newTaskBase(c.name, id, taskCfg, c.plugin.Version, h.log)
+	base.st.set(initial, "")
+	base.tracked = h.topics.cache(c.name)
 	fail := func(err error) taskWorker {
 		t := &failedTask{base}
 		close(t.done)

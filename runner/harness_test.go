@@ -32,6 +32,8 @@ type harness struct {
 	herder  *runner.Herder
 	store   *offsets.FileStore
 	logs    *syncBuffer
+	// stateFile is the herder's Config.StateFile ("" : connectors are not saved).
+	stateFile string
 }
 
 func newHarness(t *testing.T, worker map[string]string, extra ...connectors.Plugin) *harness {
@@ -77,7 +79,8 @@ func (h *harness) start() {
 	}
 	h.herder, err = runner.New(runner.Config{
 		Worker: h.worker, Providers: providers, Registry: connectors.NewRegistry(h.plugins...), Offsets: store,
-		Bootstrap: []string{h.broker.Addr()}, KafkaVersion: version, WorkerID: "127.0.0.1:8083", Log: log,
+		Bootstrap: []string{h.broker.Addr()}, KafkaVersion: version, WorkerID: "127.0.0.1:8083",
+		StateFile: h.stateFile, Log: log,
 	})
 	if err != nil {
 		h.t.Fatalf("runner.New: %v", err)

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -29,6 +30,8 @@ const (
 	KindNotFound
 	KindExists
 	KindInvalid
+	// KindForbidden is for operations the worker configuration disallows (topic tracking off: HTTP 403).
+	KindForbidden
 )
 
 // Error is an error of a herder operation.
@@ -60,9 +63,16 @@ type Herder struct {
 
 	// op serialises state changes; it is held for a whole operation, including waits for tasks to stop.
 	op sync.Mutex
-	// mu guards conns; readers take only mu, so status stays readable during a slow operation.
+	// mu guards conns and each connector's tasks and taskConfigs; readers take only mu, so status stays
+	// readable during a slow operation. Writers hold op as well.
 	mu    sync.RWMutex
 	conns map[string]*connector
+
+	// topics records the topics each connector uses; nil when topic.tracking.enable is false.
+	topics *topicTracker
+	// saved are the connector names the state file holds (as last read or written). Guarded by op.
+	saved map[string]bool
+	ready atomic.Bool
 
 	ctx    context.Context // parent of every task; cancelled at shutdown
 	cancel context.CancelFunc
@@ -74,6 +84,9 @@ type connector struct {
 	config map[string]string // as given, config-provider references unresolved
 	target TargetState
 	plugin connectors.Plugin
+	// owner is the connector file that defines the connector; empty for one created through the REST API,
+	// which is saved in the state file.
+	owner string
 
 	impl  connectors.Connector // running instance, nil when not started
 	st    statusCell
@@ -91,7 +104,12 @@ func New(cfg Config) (*Herder, error) {
 		return nil, fmt.Errorf("worker configuration: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Herder{cfg: cfg, set: set, log: cfg.Log, conns: map[string]*connector{}, ctx: ctx, cancel: cancel}, nil
+	h := &Herder{cfg: cfg, set: set, log: cfg.Log, conns: map[string]*connector{}, saved: map[string]bool{},
+		ctx: ctx, cancel: cancel}
+	if set.topicTracking {
+		h.topics = newTopicTracker()
+	}
+	return h, nil
 }
 
 // WorkerID returns the id shown in statuses.
@@ -111,14 +129,22 @@ func (h *Herder) mustGet(name string) (*connector, error) {
 	return c, nil
 }
 
-// Create creates and starts a connector; it fails if one of that name exists.
+// Create creates and starts a connector; it fails if one of that name exists. The connector is saved in
+// the state file (see CreateOwned for connectors defined by connector files).
 func (h *Herder) Create(name string, config map[string]string, target TargetState) (*ConnectorInfo, error) {
 	h.op.Lock()
 	defer h.op.Unlock()
 	if h.get(name) != nil {
 		return nil, errorf(KindExists, "Connector %s already exists", name)
 	}
-	return h.put(name, config, target)
+	info, err := h.put(name, config, target, "")
+	if err != nil {
+		return nil, err
+	}
+	if err := h.save(); err != nil {
+		return nil, err
+	}
+	return info, nil
 }
 
 // PutConfig creates a connector or replaces its configuration (its target state is kept); created says which.
@@ -127,15 +153,22 @@ func (h *Herder) PutConfig(name string, config map[string]string) (info *Connect
 	defer h.op.Unlock()
 	old := h.get(name)
 	if old == nil {
-		info, err = h.put(name, config, TargetRunning)
-		return info, true, err
+		info, err = h.put(name, config, TargetRunning, "")
+		created = true
+	} else {
+		info, err = h.put(name, config, old.target, old.owner)
 	}
-	info, err = h.put(name, config, old.target)
-	return info, false, err
+	if err != nil {
+		return nil, created, err
+	}
+	if err := h.saveIfREST(name); err != nil {
+		return nil, created, err
+	}
+	return info, created, nil
 }
 
 // put validates a configuration and (re)starts the connector with it. The caller holds h.op.
-func (h *Herder) put(name string, cfg map[string]string, target TargetState) (*ConnectorInfo, error) {
+func (h *Herder) put(name string, cfg map[string]string, target TargetState, owner string) (*ConnectorInfo, error) {
 	cfg = maps.Clone(cfg)
 	if n, ok := cfg["name"]; ok && n != name {
 		return nil, errorf(KindInvalid, "Connector name configuration (%s) doesn't match connector name in the URL (%s)", n, name)
@@ -147,12 +180,13 @@ func (h *Herder) put(name string, cfg map[string]string, target TargetState) (*C
 	}
 	old := h.get(name)
 	if old != nil {
-		if maps.Equal(old.config, cfg) && old.target == target && old.st.get().State != Failed {
+		if maps.Equal(old.config, cfg) && old.target == target && old.owner == owner && old.st.get().State != Failed {
 			return h.info(old), nil
 		}
 		h.stopConnector(old)
 	}
-	c := &connector{name: name, config: cfg, target: target, plugin: plugin}
+	c := &connector{name: name, config: cfg, target: target, plugin: plugin, owner: owner}
+	c.st.set(Unassigned, "") // until it starts
 	if old != nil {
 		c.generation = old.generation
 	}
@@ -176,7 +210,12 @@ func (h *Herder) Delete(name string) error {
 	h.mu.Lock()
 	delete(h.conns, name)
 	h.mu.Unlock()
+	// Apache keeps a connector's active topics until it is deleted.
+	h.topics.forget(name)
 	h.log.Info().Str("connector", name).Msg("connector deleted")
+	if c.owner == "" {
+		return h.save()
+	}
 	return nil
 }
 
@@ -197,6 +236,10 @@ func (h *Herder) setTarget(name string, target TargetState) error {
 		return err
 	}
 	if c.target == target {
+		if target == TargetRunning {
+			// A connector-level resume also resumes tasks paused one by one.
+			h.resumeTasks(c)
+		}
 		return nil
 	}
 	if c.st.get().State == Failed && target != TargetStopped {
@@ -228,11 +271,22 @@ func (h *Herder) setTarget(name string, target TargetState) error {
 		h.startConnector(c)
 	}
 	h.log.Info().Str("connector", name).Str("target", string(target)).Msg("connector target state changed")
-	return nil
+	return h.saveIfREST(name)
+}
+
+// resumeTasks lifts the pause of every task of a running connector.
+func (h *Herder) resumeTasks(c *connector) {
+	for _, t := range c.tasks {
+		t.setPaused(false)
+	}
 }
 
 // Restart restarts a connector, and with includeTasks its tasks; onlyFailed limits both to FAILED ones.
-// It returns the status before the restart, with the instances it restarts shown as RESTARTING.
+// It returns the status before the restart, with the instances it restarts shown as RESTARTING (their
+// trace kept), as Apache's 202 answer shows it; restarted tasks report RESTARTING until they run again.
+//
+// Without includeTasks and onlyFailed it is Apache's plain restart: the connector object is restarted and
+// its tasks are replaced only if the task configurations it now generates differ.
 func (h *Herder) Restart(name string, includeTasks, onlyFailed bool) (*ConnectorStatus, error) {
 	h.op.Lock()
 	defer h.op.Unlock()
@@ -258,19 +312,24 @@ func (h *Herder) Restart(name string, includeTasks, onlyFailed bool) (*Connector
 			before.Tasks[i].State = Restarting
 		}
 	}
+	generation := c.generation
 	if restartConn {
 		h.restartInstance(c)
 	}
-	for _, id := range restartTasks {
-		if id < len(c.tasks) {
-			h.restartTask(c, id)
+	// Tasks the connector's restart has just replaced are not restarted a second time.
+	if c.generation == generation {
+		for _, id := range restartTasks {
+			if id < len(c.tasks) {
+				h.restartTask(c, id, Restarting)
+			}
 		}
 	}
 	return before, nil
 }
 
 // restartInstance stops the connector object and starts it again as its target state says. Its tasks are
-// left alone unless the task configurations it now generates differ, as in Apache.
+// left alone unless the task configurations it now generates differ, as in Apache; tasks paused one by one
+// are resumed.
 func (h *Herder) restartInstance(c *connector) {
 	h.stopInstance(c)
 	switch c.target {
@@ -290,6 +349,7 @@ func (h *Herder) restartInstance(c *connector) {
 		return
 	}
 	if slices.EqualFunc(cfgs, c.taskConfigs, maps.Equal) {
+		h.resumeTasks(c)
 		return
 	}
 	h.stopTasks(c)
@@ -307,15 +367,20 @@ func (h *Herder) RestartTask(name string, id int) error {
 	if id < 0 || id >= len(c.tasks) {
 		return errorf(KindNotFound, "Task %s-%d not found", name, id)
 	}
-	h.restartTask(c, id)
+	h.restartTask(c, id, Unassigned)
 	return nil
 }
 
-func (h *Herder) restartTask(c *connector, id int) {
+// restartTask stops one task (gracefully, with its final commit) and starts it again with the same
+// configuration; the new task reports initial until it runs.
+func (h *Herder) restartTask(c *connector, id int, initial State) {
 	ctx, cancel := context.WithTimeout(context.Background(), h.set.shutdownTimeout)
 	c.tasks[id].stop(ctx)
 	cancel()
-	c.tasks[id] = h.newTask(c, id, c.taskConfigs[id])
+	t := h.newTask(c, id, c.taskConfigs[id], initial)
+	h.mu.Lock()
+	c.tasks[id] = t
+	h.mu.Unlock()
 	c.generation++
 }
 
@@ -337,8 +402,12 @@ func (h *Herder) Shutdown() {
 		}
 	}
 	wg.Wait()
+	h.mu.Lock()
 	for _, c := range all {
 		c.tasks, c.taskConfigs = nil, nil
+	}
+	h.mu.Unlock()
+	for _, c := range all {
 		h.stopInstance(c)
 		c.st.set(Unassigned, "")
 	}
@@ -371,11 +440,13 @@ func (h *Herder) startConnector(c *connector) {
 }
 
 func (h *Herder) startTasks(c *connector, cfgs []map[string]string) {
-	c.taskConfigs = cfgs
-	c.tasks = make([]taskWorker, len(cfgs))
+	tasks := make([]taskWorker, len(cfgs))
 	for i, tc := range cfgs {
-		c.tasks[i] = h.newTask(c, i, tc)
+		tasks[i] = h.newTask(c, i, tc, Unassigned)
 	}
+	h.mu.Lock()
+	c.tasks, c.taskConfigs = tasks, cfgs
+	h.mu.Unlock()
 	c.generation++
 }
 
@@ -453,7 +524,9 @@ func (h *Herder) stopTasks(c *connector) {
 		go func() { defer wg.Done(); t.stop(ctx) }()
 	}
 	wg.Wait()
+	h.mu.Lock()
 	c.tasks, c.taskConfigs = nil, nil
+	h.mu.Unlock()
 }
 
 // stopInstance stops the connector object, waiting at most 5 s as Apache does.
@@ -491,6 +564,8 @@ func (h *Herder) Info(name string) (*ConnectorInfo, error) {
 }
 
 func (h *Herder) info(c *connector) *ConnectorInfo {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
 	info := &ConnectorInfo{Name: c.name, Type: string(c.plugin.Type), Config: maps.Clone(c.config)}
 	for i := range c.taskConfigs {
 		info.Tasks = append(info.Tasks, i)
@@ -513,6 +588,8 @@ func (h *Herder) Tasks(name string) ([]TaskInfo, error) {
 	if err != nil {
 		return nil, err
 	}
+	h.mu.RLock()
+	defer h.mu.RUnlock()
 	out := make([]TaskInfo, len(c.taskConfigs))
 	for i, tc := range c.taskConfigs {
 		out[i] = TaskInfo{ID: i, Config: maps.Clone(tc)}
@@ -530,6 +607,8 @@ func (h *Herder) Status(name string) (*ConnectorStatus, error) {
 }
 
 func (h *Herder) status(c *connector) *ConnectorStatus {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
 	s := &ConnectorStatus{Name: c.name, Type: string(c.plugin.Type), Connector: c.st.get()}
 	s.Connector.Version = c.plugin.Version
 	for _, t := range c.tasks {

@@ -252,11 +252,19 @@ func (w *sinkWorker) process(ctx context.Context) {
 		}
 	}
 	for {
+		// While the task is paused, records already fetched wait in w.msgs: pausing the consumer stops new
+		// fetches, but a fetch in flight may still deliver records, and a paused task must not see them.
+		paused, wake := w.pause.state()
+		msgs := w.msgs
+		if paused {
+			msgs = nil
+		}
 		select {
-		case m := <-w.msgs:
+		case m := <-msgs:
 			batch = append(batch, m)
 			drain()
 			put()
+		case <-wake:
 		case r := <-w.requests:
 			if r.begin {
 				current = r.sess
@@ -264,8 +272,13 @@ func (w *sinkWorker) process(ctx context.Context) {
 				continue
 			}
 			// The session ends: messages already forwarded through it are written, flushed and
-			// committed before its partitions are given up.
+			// committed before its partitions are given up. A paused task drops them instead; they are
+			// not committed, so they are consumed again later.
 			for len(w.msgs) > 0 {
+				if paused {
+					<-w.msgs
+					continue
+				}
 				drain()
 				put()
 			}
@@ -289,6 +302,7 @@ func (w *sinkWorker) process(ctx context.Context) {
 func (w *sinkWorker) put(msgs []*sarama.ConsumerMessage) error {
 	recs := make([]connectors.Record, len(msgs))
 	for i, m := range msgs {
+		w.tracked.note(m.Topic)
 		r := &recs[i]
 		r.Topic, r.Partition, r.Offset, r.Timestamp = m.Topic, m.Partition, m.Offset, m.Timestamp
 		r.TimestampType = connectors.CreateTime

@@ -42,6 +42,7 @@ func (w *sourceWorker) start(parent context.Context) {
 		defer acks.Done()
 		for m := range w.producer.Successes() {
 			w.tracker.ack(m.Metadata.(*submittedRecord))
+			w.tracked.note(m.Topic)
 		}
 	}()
 	go func() {

@@ -33,6 +33,9 @@ type taskBase struct {
 	cancel  context.CancelFunc
 	done    chan struct{}
 	version string
+	// tracked records the topics the task uses (nil when topic tracking is off); only the goroutine that
+	// sees acknowledged (source) or consumed (sink) records calls it.
+	tracked *topicCache
 }
 
 func newTaskBase(conn string, id int, cfg map[string]string, version string, log zerolog.Logger) *taskBase {

@@ -48,36 +48,44 @@ func (h *Herder) configProblems(plugin connectors.Plugin, cfg map[string]string)
 	if err != nil {
 		return nil, &Error{Kind: KindInvalid, Msg: err.Error()}
 	}
-	def := config.ConnectorDef(string(plugin.Type)).Merge(impl.Config())
+	// One definition serves creation and the REST validate endpoint (see connectorDef), so they agree.
+	// Apache checks topic creation settings only when a task starts; checking them here reports a mistake
+	// when the connector is created, with the other problems.
+	def := h.connectorDef(plugin, impl, resolved)
 	var problems []string
 	if _, err := def.Parse(resolved); err != nil {
 		problems = append(problems, messages(err)...)
-	}
-	// Apache checks topic creation settings only when a task starts; checking them here reports a mistake
-	// when the connector is created, with the other problems.
-	if plugin.Type == connectors.SourceType && topicCreationEnabled(h.cfg.Worker, resolved) {
-		if _, err := config.TopicCreationDef(resolved).Parse(resolved); err != nil {
-			problems = append(problems, messages(err)...)
-		}
 	}
 	if plugin.Type == connectors.SinkType {
 		for _, e := range config.ValidateSink(resolved) {
 			problems = append(problems, e.Msg)
 		}
 	}
-	for _, key := range []string{"key.converter", "value.converter"} {
-		if class := strings.TrimSpace(resolved[key]); class != "" {
-			if _, ok := h.cfg.Registry.Lookup(class, connectors.ConverterType); !ok {
-				problems = append(problems, fmt.Sprintf("Invalid value %s for configuration %s: Class %s could not be found.", class, key, class))
+	for _, e := range h.converterProblems(resolved) {
+		problems = append(problems, e.Msg)
+	}
+	return problems, nil
+}
+
+// converterProblems reports the converter classes of a connector configuration that no plugin provides.
+func (h *Herder) converterProblems(resolved map[string]string) config.Errors {
+	var errs config.Errors
+	for _, c := range []struct {
+		key  string
+		kind connectors.PluginType
+	}{
+		{config.KeyConverter, connectors.ConverterType},
+		{config.ValueConverter, connectors.ConverterType},
+		{config.HeaderConverter, connectors.HeaderConverterType},
+	} {
+		if class := strings.TrimSpace(resolved[c.key]); class != "" {
+			if _, ok := h.cfg.Registry.Lookup(class, c.kind); !ok {
+				errs = append(errs, &config.Error{Key: c.key,
+					Msg: fmt.Sprintf("Invalid value %s for configuration %s: Class %s could not be found.", class, c.key, class)})
 			}
 		}
 	}
-	if class := strings.TrimSpace(resolved["header.converter"]); class != "" {
-		if _, ok := h.cfg.Registry.Lookup(class, connectors.HeaderConverterType); !ok {
-			problems = append(problems, fmt.Sprintf("Invalid value %s for configuration header.converter: Class %s could not be found.", class, class))
-		}
-	}
-	return problems, nil
+	return errs
 }
 
 // checkName applies Apache's rules for connector names, and rejects '/' which Apache accepts but cannot

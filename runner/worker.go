@@ -29,16 +29,19 @@ type Config struct {
 	// WorkerID names this worker in statuses (advertised host:port of the REST listener).
 	WorkerID string
 	// StateFile is where connectors created or changed through REST are saved so that a restart brings them
-	// back; empty: not saved (Apache's behaviour).
+	// back (config.ConnectorsStateFilePath gives it from the worker configuration); empty: not saved
+	// (Apache's behaviour).
 	StateFile string
 	Log       zerolog.Logger
 }
 
 // settings are the worker keys the runner acts on, parsed once.
 type settings struct {
-	flushInterval   time.Duration
-	flushTimeout    time.Duration
-	shutdownTimeout time.Duration
+	flushInterval      time.Duration
+	flushTimeout       time.Duration
+	shutdownTimeout    time.Duration
+	topicTracking      bool
+	topicTrackingReset bool
 }
 
 func parseSettings(worker map[string]string) (settings, error) {
@@ -47,9 +50,11 @@ func parseSettings(worker map[string]string) (settings, error) {
 		return settings{}, err
 	}
 	return settings{
-		flushInterval:   time.Duration(v.Long("offset.flush.interval.ms")) * time.Millisecond,
-		flushTimeout:    time.Duration(v.Long("offset.flush.timeout.ms")) * time.Millisecond,
-		shutdownTimeout: time.Duration(v.Long("task.shutdown.graceful.timeout.ms")) * time.Millisecond,
+		flushInterval:      time.Duration(v.Long("offset.flush.interval.ms")) * time.Millisecond,
+		flushTimeout:       time.Duration(v.Long("offset.flush.timeout.ms")) * time.Millisecond,
+		shutdownTimeout:    time.Duration(v.Long("task.shutdown.graceful.timeout.ms")) * time.Millisecond,
+		topicTracking:      v.Bool(config.TopicTrackingEnable),
+		topicTrackingReset: v.Bool(config.TopicTrackingAllowReset),
 	}, nil
 }
 
