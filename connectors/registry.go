@@ -148,11 +148,13 @@ type UnknownClassError struct {
 	Available []Plugin
 }
 
+// Error reads as Apache's message, with the classes sorted as Apache sorts its plugin descriptions.
 func (e *UnknownClassError) Error() string {
 	names := make([]string, len(e.Available))
 	for i, p := range e.Available {
 		names[i] = p.Class
 	}
-	return fmt.Sprintf("Failed to find any class that implements %s and which name matches %s, available %s plugins are: %s",
+	slices.Sort(names)
+	return fmt.Sprintf("Failed to find any class that implements %s and which name matches %s, available %ss are: %s",
 		e.Kind, e.Name, strings.ToLower(e.Kind), strings.Join(names, ", "))
 }

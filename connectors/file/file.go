@@ -223,6 +223,12 @@ var _ connectors.Sink = (*SinkConnector)(nil)
 func (c *SinkConnector) Version() string { return Version }
 
 // Config implements connectors.Connector.
+// AlterOffsets accepts any offsets altered through the REST API: the sink keeps no offsets of its own (its
+// positions are the consumer group's), as Apache's FileStreamSinkConnector says.
+func (c *SinkConnector) AlterOffsets(map[string]string, []connectors.PartitionOffset) (bool, error) {
+	return true, nil
+}
+
 func (c *SinkConnector) Config() *config.Def { return config.NewDef(sinkKeys()...) }
 
 // Start keeps the configuration for the tasks.
