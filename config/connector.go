@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -213,6 +214,11 @@ type PluginSet struct {
 	Classes []string
 	// Config returns the config definition of a class name or alias; ok is false when it is unknown.
 	Config func(class string) (def *Def, ok bool)
+	// Check, when set, configures a class with an alias's keys (prefix stripped, as the class receives
+	// them) and returns what configuring reports beyond its Def: the checks Apache makes only when a
+	// transformation or predicate is configured, at task start. WithTransforms reports that on the
+	// alias's .type key, once the alias's own keys are valid.
+	Check func(class string, cfg map[string]string) error
 }
 
 // WithTransforms returns def plus the keys Apache adds for each alias listed in props' transforms and
@@ -264,10 +270,11 @@ func enrichAliases(d *Def, props map[string]string, listKey, groupName, kind str
 				if plugins.Config == nil {
 					return &Error{Msg: invalidValue(name, class, "Class "+class+" could not be found.")}
 				}
-				if _, found := plugins.Config(class); !found {
+				pd, found := plugins.Config(class)
+				if !found {
 					return &Error{Msg: invalidValue(name, class, "Class "+class+" could not be found.")}
 				}
-				return nil
+				return checkAlias(props, prefix, class, pd, plugins.Check, implicit)
 			})})
 		// As in Apache, the alias gets its other keys only when its class is known.
 		class := JavaTrim(props[typeKey])
@@ -294,6 +301,46 @@ func enrichAliases(d *Def, props map[string]string, listKey, groupName, kind str
 		}
 		d.Embed(prefix, group, own)
 	}
+}
+
+// checkAlias runs a PluginSet's Check on an alias whose own keys are valid, with the keys the class
+// receives: the alias's keys without prefix, without the implicit predicate and negate of a
+// transformation.
+func checkAlias(props map[string]string, prefix, class string, pd *Def, check func(string, map[string]string) error, implicit bool) error {
+	if check == nil {
+		return nil
+	}
+	if pd != nil {
+		if _, err := new(Def).Embed(prefix, "", pd).Parse(props); err != nil {
+			return nil // reported on the keys themselves
+		}
+	}
+	cfg := map[string]string{}
+	for k, v := range props {
+		if rest, ok := strings.CutPrefix(k, prefix); ok {
+			cfg[rest] = v
+		}
+	}
+	if implicit {
+		delete(cfg, "predicate")
+		delete(cfg, "negate")
+	}
+	err := check(class, cfg)
+	if err == nil {
+		return nil
+	}
+	var msgs []string
+	var es Errors
+	var e *Error
+	switch {
+	case errors.As(err, &es):
+		msgs = es.Messages()
+	case errors.As(err, &e):
+		msgs = []string{e.Msg}
+	default:
+		msgs = []string{err.Error()}
+	}
+	return &Error{Msg: strings.Join(msgs, "; ")}
 }
 
 // TopicCreationDef returns the keys of the topic creation settings of a source connector: Apache's

@@ -214,7 +214,7 @@ func (s *StructValue) Put(name string, value any) error {
 	if f == nil {
 		return fmt.Errorf("%s is not a valid field name", name)
 	}
-	if err := ValidateValue(f.Schema, value); err != nil {
+	if err := validateValue(name, f.Schema, value); err != nil {
 		return err
 	}
 	s.values[f.Index] = value

@@ -52,10 +52,6 @@ func ValidateValue(schema *Schema, value any) error {
 }
 
 func validateValue(field string, schema *Schema, value any) error {
-	forField := ""
-	if field != "" {
-		forField = fmt.Sprintf(" for field: %q", field)
-	}
 	if value == nil {
 		// Apache rejects null for a required field even when the field has a default: defaults apply when
 		// a converter reads a missing value, not when a value is set.
@@ -77,6 +73,10 @@ func validateValue(field string, schema *Schema, value any) error {
 		ok = hasGoType(schema.Type, value)
 	}
 	if !ok {
+		forField := ""
+		if field != "" {
+			forField = fmt.Sprintf(" for field: %q", field)
+		}
 		return fmt.Errorf("Invalid Java object for schema with type %s: class %s%s", schema.Type, JavaClass(value), forField)
 	}
 	switch schema.Type {
