@@ -18,8 +18,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/rs/zerolog"
-
 	"github.com/connect-standalone/connect-standalone/config"
 	"github.com/connect-standalone/connect-standalone/runner"
 )
@@ -82,16 +80,31 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	log := p.log
 
+	// Every connector file is read before anything is created, so that the connectors saved from earlier
+	// REST calls can be restored first, except those the files define: at start the file wins.
+	files := make([]*config.ConnectorFile, 0, len(args)-1)
 	for _, path := range args[1:] {
-		if err := p.createFromFile(path); err != nil {
-			log.Error().Err(err).Str("file", path).Msg("Failed to create connector for " + path)
-			log.Error().Msg("Stopping after connector error")
-			fmt.Fprintf(stderr, "connect-standalone: %v\n", err)
-			p.shutdown()
-			return exitConnector
+		f, err := config.LoadConnectorFile(path)
+		if err != nil {
+			return p.connectorError(path, err, stderr)
+		}
+		files = append(files, f)
+	}
+	owned := make([]string, len(files))
+	for i, f := range files {
+		owned[i] = f.Name
+	}
+	if err := p.herder.Restore(owned); err != nil {
+		fmt.Fprintf(stderr, "connect-standalone: %v\n", err)
+		p.shutdown()
+		return exitWorker
+	}
+	for _, f := range files {
+		if err := p.createFromFile(f); err != nil {
+			return p.connectorError(f.Path, err, stderr)
 		}
 	}
-	p.ready()
+	p.herder.SetReady()
 	log.Info().Msg("connect-standalone started")
 
 	<-ctx.Done()
@@ -101,56 +114,34 @@ func run(args []string, stdout, stderr io.Writer) int {
 	go func() { p.shutdown(); close(done) }()
 	select {
 	case <-done:
-	case <-time.After(p.shutdownTimeout + 10*time.Second):
+	case <-time.After(restShutdownTimeout + p.shutdownTimeout + 10*time.Second):
 		log.Error().Msg("shutdown did not complete in time; exiting")
 	}
 	return exitOK
 }
 
-// createFromFile creates the connector a connector file describes.
-func (p *process) createFromFile(path string) error {
-	f, err := config.LoadConnectorFile(path)
-	if err != nil {
-		return err
-	}
+// connectorError reports a connector file that cannot be applied and stops the worker, as Apache does.
+func (p *process) connectorError(path string, err error, stderr io.Writer) int {
+	p.log.Error().Err(err).Str("file", path).Msg("Failed to create connector for " + path)
+	p.log.Error().Msg("Stopping after connector error")
+	fmt.Fprintf(stderr, "connect-standalone: %v\n", err)
+	p.shutdown()
+	return exitConnector
+}
+
+// createFromFile creates the connector a connector file describes; the file owns it.
+func (p *process) createFromFile(f *config.ConnectorFile) error {
 	target, err := runner.ParseTargetState(f.InitialState)
 	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		return fmt.Errorf("%s: %w", f.Path, err)
 	}
-	if _, err := p.herder.Create(f.Name, f.Config, target); err != nil {
+	if _, err := p.herder.CreateOwned(f.Path, f.Name, f.Config, target); err != nil {
 		var he *runner.Error
 		if errors.As(err, &he) {
-			return fmt.Errorf("%s: connector %q: %s", path, f.Name, he.Msg)
+			return fmt.Errorf("%s: connector %q: %s", f.Path, f.Name, he.Msg)
 		}
-		return fmt.Errorf("%s: connector %q: %w", path, f.Name, err)
+		return fmt.Errorf("%s: connector %q: %w", f.Path, f.Name, err)
 	}
-	p.log.Info().Str("connector", f.Name).Str("file", path).Msg("connector created")
+	p.log.Info().Str("connector", f.Name).Str("file", f.Path).Msg("connector created")
 	return nil
-}
-
-// newLogger builds the process logger from log.level and log.format.
-func newLogger(w io.Writer, level, format string) (zerolog.Logger, error) {
-	lvl, err := zerolog.ParseLevel(strings.ToLower(strings.TrimSpace(level)))
-	if err != nil || lvl == zerolog.NoLevel {
-		return zerolog.Logger{}, fmt.Errorf("log.level %q: want one of trace, debug, info, warn, error", level)
-	}
-	var out io.Writer = w
-	switch strings.ToLower(strings.TrimSpace(format)) {
-	case "", "console":
-		out = zerolog.ConsoleWriter{Out: w, TimeFormat: "2006-01-02 15:04:05.000", NoColor: !isTerminal(w)}
-	case "json":
-	default:
-		return zerolog.Logger{}, fmt.Errorf("log.format %q: want console or json", format)
-	}
-	return zerolog.New(out).Level(lvl).With().Timestamp().Logger(), nil
-}
-
-// isTerminal reports whether w is a terminal, where colours help; in files and pipes they are noise.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -18,14 +16,20 @@ import (
 	"github.com/connect-standalone/connect-standalone/connectors"
 	"github.com/connect-standalone/connect-standalone/connectors/file"
 	"github.com/connect-standalone/connect-standalone/converters"
+	"github.com/connect-standalone/connect-standalone/logging"
 	"github.com/connect-standalone/connect-standalone/offsets"
+	"github.com/connect-standalone/connect-standalone/rest"
 	"github.com/connect-standalone/connect-standalone/runner"
 	"github.com/connect-standalone/connect-standalone/runner/kafka"
 )
 
+// restShutdownTimeout bounds the wait for in-flight REST requests at shutdown.
+const restShutdownTimeout = 10 * time.Second
+
 // process is everything one run of the command holds.
 type process struct {
 	log             zerolog.Logger
+	rest            *rest.Server
 	broker          *broker.Broker
 	store           *offsets.FileStore
 	herder          *runner.Herder
@@ -51,10 +55,11 @@ func start(ctx context.Context, workerPath string, stderr io.Writer) (*process, 
 	if err != nil {
 		return nil, wf.Annotate(err)
 	}
-	log, err := newLogger(stderr, values.String(config.LogLevel), values.String(config.LogFormat))
+	levels, err := logging.New(stderr, values.String(config.LogLevel), values.String(config.LogFormat))
 	if err != nil {
 		return nil, wf.Annotate(&config.Error{Key: config.LogLevel, Msg: err.Error()})
 	}
+	log := levels.Logger(logging.CommandLineName)
 	for _, k := range config.WorkerDef().Unknown(worker, config.WorkerPrefixes()...) {
 		log.Warn().Str("file", workerPath).Msgf("The configuration '%s' was supplied but isn't a known config.", k)
 	}
@@ -66,9 +71,22 @@ func start(ctx context.Context, workerPath string, stderr io.Writer) (*process, 
 		}
 	}()
 
+	// The REST ports are bound first, as Apache does: a second worker on the same port fails at once, and the
+	// worker id (shown in statuses) can carry the port actually bound. Until the herder exists requests are
+	// answered 503.
+	restCfg, err := rest.WorkerConfig(values)
+	if err != nil {
+		return nil, wf.Annotate(err)
+	}
+	restCfg.Commit, restCfg.Loggers, restCfg.Log = version, levels, levels.Logger(logging.RestServerName)
+	if p.rest, err = rest.Listen(restCfg); err != nil {
+		return nil, err
+	}
+
 	bootstrap := values.List(config.BootstrapServers)
 	if listeners := values.List(config.EmbeddedBrokerListeners); len(listeners) > 0 {
-		b, err := broker.Start(broker.Config{Listeners: listeners, DataDir: values.String(config.EmbeddedBrokerDataDir)}, log)
+		b, err := broker.Start(broker.Config{Listeners: listeners, DataDir: values.String(config.EmbeddedBrokerDataDir)},
+			levels.Logger(logging.BrokerName))
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", workerPath, err)
 		}
@@ -84,16 +102,16 @@ func start(ctx context.Context, workerPath string, stderr io.Writer) (*process, 
 		return nil, wf.Annotate(&config.Error{Key: config.ClientOverridePolicy, Msg: err.Error()})
 	}
 
-	p.store, err = offsets.Open(values.String(config.OffsetStorageFile), log)
+	p.store, err = offsets.Open(values.String(config.OffsetStorageFile), levels.Logger(logging.OffsetStoreName))
 	if err != nil {
 		return nil, wf.Annotate(&config.Error{Key: config.OffsetStorageFile, Msg: err.Error()})
 	}
 
-	clusterID, version, err := connectKafka(ctx, worker, bootstrap, log)
+	clusterID, kafkaVersion, err := connectKafka(ctx, worker, bootstrap, log)
 	if err != nil {
 		return nil, err
 	}
-	log.Info().Strs("bootstrap.servers", bootstrap).Str("kafka_cluster_id", clusterID).Stringer("protocol", version).Msg("connected to Kafka")
+	log.Info().Strs("bootstrap.servers", bootstrap).Str("kafka_cluster_id", clusterID).Stringer("protocol", kafkaVersion).Msg("connected to Kafka")
 
 	registry := connectors.NewRegistry(append(file.Plugins(), converters.Plugins()...)...)
 	p.herder, err = runner.New(runner.Config{
@@ -102,13 +120,15 @@ func start(ctx context.Context, workerPath string, stderr io.Writer) (*process, 
 		Registry:     registry,
 		Offsets:      p.store,
 		Bootstrap:    bootstrap,
-		KafkaVersion: version,
-		WorkerID:     workerID(values),
-		Log:          log,
+		KafkaVersion: kafkaVersion,
+		WorkerID:     p.rest.WorkerID(),
+		StateFile:    config.ConnectorsStateFilePath(values),
+		Log:          levels.Logger(logging.HerderName),
 	})
 	if err != nil {
 		return nil, wf.Annotate(err)
 	}
+	p.rest.Start(p.herder, clusterID)
 	ok = true
 	return p, nil
 }
@@ -145,33 +165,16 @@ func connectKafka(ctx context.Context, worker map[string]string, bootstrap []str
 	return id, v, nil
 }
 
-// workerID is the advertised host:port of the REST listener, which Apache shows as worker_id.
-func workerID(values config.Values) string {
-	host, port := "127.0.0.1", "8083"
-	if ls := values.List(config.Listeners); len(ls) > 0 {
-		if u, err := url.Parse(ls[0]); err == nil {
-			if h := u.Hostname(); h != "" && h != "0.0.0.0" && h != "::" {
-				host = h
-			}
-			if p := u.Port(); p != "" {
-				port = p
-			}
-		}
-	}
-	if h := values.String("rest.advertised.host.name"); h != "" {
-		host = h
-	}
-	if p, ok := values.Get("rest.advertised.port").(int32); ok && p > 0 {
-		port = strconv.Itoa(int(p))
-	}
-	return net.JoinHostPort(host, port)
-}
-
-// ready is called once every connector file has been submitted.
-func (p *process) ready() {}
-
-// shutdown stops the connectors (final offset commits), then the embedded broker.
+// shutdown stops the REST server (letting requests in flight finish), the connectors (final offset
+// commits), then the embedded broker.
 func (p *process) shutdown() {
+	if p.rest != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), restShutdownTimeout)
+		if err := p.rest.Shutdown(ctx); err != nil {
+			p.log.Warn().Err(err).Msg("REST requests were still running at shutdown")
+		}
+		cancel()
+	}
 	if p.herder != nil {
 		p.herder.Shutdown()
 	}
