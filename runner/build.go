@@ -11,6 +11,7 @@ import (
 
 	"github.com/connect-standalone/connect-standalone/connectors"
 	"github.com/connect-standalone/connect-standalone/runner/kafka"
+	"github.com/connect-standalone/connect-standalone/transforms"
 )
 
 // newTask builds and starts one task, which reports initial until it runs. A task that cannot be built is
@@ -39,6 +40,15 @@ func (h *Herder) newTask(c *connector, id int, taskCfg map[string]string, initia
 	if err != nil {
 		return fail(fmt.Errorf("connector %s: %w", c.name, err))
 	}
+	// One chain per task, from the connector's configuration, as Apache builds it.
+	chain, err := transforms.NewChain(h.cfg.Registry, connCfg)
+	if err != nil {
+		return fail(fmt.Errorf("connector %s: %w", c.name, err))
+	}
+	errs, dlqCfg, err := newErrorHandler(string(c.plugin.Type), connCfg, base.name(), base.log)
+	if err != nil {
+		return fail(fmt.Errorf("connector %s: %w", c.name, err))
+	}
 	if c.target == TargetPaused {
 		base.pause.set(true)
 	}
@@ -60,8 +70,8 @@ func (h *Herder) newTask(c *connector, id int, taskCfg map[string]string, initia
 		h.tuneClient(scfg)
 		scfg.Producer.Return.Successes = true
 		scfg.Producer.Return.Errors = true
-		w := &sourceWorker{taskBase: base, task: src.NewTask(), conv: conv, tracker: newSubmitted(),
-			store: h.cfg.Offsets, set: h.set}
+		w := &sourceWorker{taskBase: base, task: src.NewTask(), chain: chain, conv: conv, errs: errs,
+			tracker: newSubmitted(), store: h.cfg.Offsets, set: h.set}
 		w.topics, err = newTopicCreator(h.cfg.Worker, connCfg, func() (sarama.ClusterAdmin, error) {
 			props, err := kafka.AdminProps(h.cfg.Worker, connCfg, c.name, id)
 			if err != nil {
@@ -112,9 +122,16 @@ func (h *Herder) newTask(c *connector, id int, taskCfg map[string]string, initia
 		if err != nil {
 			return fail(fmt.Errorf("connector %s: %w", c.name, err))
 		}
-		w := &sinkWorker{taskBase: base, task: snk.NewTask(), conv: conv, set: h.set, maxBatch: batch}
+		w := &sinkWorker{taskBase: base, task: snk.NewTask(), conv: conv, chain: chain, errs: errs,
+			taskClass: taskCfg["task.class"], set: h.set, maxBatch: batch}
 		if err := w.subscribe(connCfg); err != nil {
 			return fail(fmt.Errorf("connector %s: %w", c.name, err))
+		}
+		var dlq *dlqClients
+		if dlqCfg.topic != "" {
+			if dlq, err = h.dlqClients(connCfg, c.name, id, dlqCfg); err != nil {
+				return fail(fmt.Errorf("connector %s: %w", c.name, err))
+			}
 		}
 		ctx, cancel := context.WithCancel(h.ctx)
 		w.cancel = cancel
@@ -140,11 +157,88 @@ func (h *Herder) newTask(c *connector, id int, taskCfg map[string]string, initia
 				}
 				w.client = cl
 			}
+			if dlq != nil {
+				q, err := dlq.open(ctx, w.taskBase)
+				if err != nil || q == nil {
+					_ = g.Close()
+					if w.client != nil {
+						_ = w.client.Close()
+					}
+					if err != nil {
+						w.failed(fmt.Errorf("task %s: %w", w.name(), err))
+					} else {
+						w.st.set(Unassigned, "")
+					}
+					close(w.done)
+					return
+				}
+				w.dlq, errs.dlq = q, q
+			}
 			w.start(ctx)
 		}()
 		return w
 	}
 	return fail(fmt.Errorf("%s is neither a source nor a sink connector", c.plugin.Class))
+}
+
+// dlqClients are the settings of a sink task's dead letter queue clients, checked when the task is built.
+type dlqClients struct {
+	settings  dlqSettings
+	conn      string
+	task      int
+	bootstrap []string
+	producer  *sarama.Config
+	admin     *sarama.Config
+}
+
+// dlqClients builds the configurations of the dead letter queue's producer (client.id
+// connector-dlq-producer-<conn>-<task>) and admin client, as Apache's Worker does.
+func (h *Herder) dlqClients(connCfg map[string]string, conn string, task int, s dlqSettings) (*dlqClients, error) {
+	pprops, err := kafka.DLQProducerProps(h.cfg.Worker, connCfg, conn, task)
+	if err != nil {
+		return nil, err
+	}
+	pcfg, warnings, err := kafka.ProducerConfig(pprops, pprops["client.id"])
+	if err != nil {
+		return nil, err
+	}
+	h.warn(conn, warnings)
+	h.tuneClient(pcfg)
+	pcfg.Producer.Return.Successes = true
+	pcfg.Producer.Return.Errors = true
+	aprops, err := kafka.DLQAdminProps(h.cfg.Worker, connCfg)
+	if err != nil {
+		return nil, err
+	}
+	acfg, _, err := kafka.AdminConfig(aprops, aprops["client.id"])
+	if err != nil {
+		return nil, err
+	}
+	h.tuneClient(acfg)
+	return &dlqClients{settings: s, conn: conn, task: task, bootstrap: h.cfg.Bootstrap, producer: pcfg, admin: acfg}, nil
+}
+
+// open creates the dead letter queue topic if needed and connects its producer, waiting for the brokers as
+// any client of a task does. It returns nil without an error when ctx ends first.
+func (d *dlqClients) open(ctx context.Context, t *taskBase) (*deadLetterQueue, error) {
+	admin, ok := connectRetrying(ctx, t, func() (sarama.ClusterAdmin, error) {
+		return sarama.NewClusterAdmin(d.bootstrap, d.admin)
+	})
+	if !ok {
+		return nil, nil
+	}
+	err := ensureDLQTopic(admin, d.settings, t.log)
+	_ = admin.Close()
+	if err != nil {
+		return nil, err
+	}
+	p, ok := connectRetrying(ctx, t, func() (sarama.AsyncProducer, error) {
+		return sarama.NewAsyncProducer(d.bootstrap, d.producer)
+	})
+	if !ok {
+		return nil, nil
+	}
+	return newDeadLetterQueue(d.settings, d.conn, d.task, p, t.log), nil
 }
 
 // subscribe reads topics / topics.regex from the connector configuration.

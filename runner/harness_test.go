@@ -6,6 +6,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -20,6 +21,7 @@ import (
 	"github.com/connect-standalone/connect-standalone/offsets"
 	"github.com/connect-standalone/connect-standalone/runner"
 	"github.com/connect-standalone/connect-standalone/runner/kafka"
+	"github.com/connect-standalone/connect-standalone/transforms"
 )
 
 // harness runs a herder against a real kfake broker, with real files in a temporary directory.
@@ -46,7 +48,7 @@ func newHarness(t *testing.T, worker map[string]string, extra ...connectors.Plug
 		"offset.flush.interval.ms":     "100",
 	}
 	maps.Copy(h.worker, worker)
-	h.plugins = append(append(file.Plugins(), converters.Plugins()...), extra...)
+	h.plugins = slices.Concat(file.Plugins(), converters.Plugins(), transforms.Plugins(), extra)
 	h.start()
 	t.Cleanup(h.stop)
 	return h

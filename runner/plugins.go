@@ -7,6 +7,7 @@ import (
 
 	"github.com/connect-standalone/connect-standalone/config"
 	"github.com/connect-standalone/connect-standalone/connectors"
+	"github.com/connect-standalone/connect-standalone/transforms"
 )
 
 // pluginOrder is the order in which Apache's GET /connector-plugins lists plugin types.
@@ -114,7 +115,11 @@ func (h *Herder) Validate(pathPlugin string, cfg map[string]string) (*ConfigInfo
 	results := def.Validate(resolved)
 	byName := make(map[string]*config.Result, len(results))
 	for i := range results {
-		byName[results[i].Name] = &results[i]
+		r := &results[i]
+		byName[r.Name] = r
+		for j, e := range r.Errors {
+			r.Errors[j] = aliasMessage(r.Name, resolved[r.Name], e)
+		}
 	}
 	addError := func(key, msg string) {
 		if r := byName[key]; r != nil {
@@ -127,6 +132,9 @@ func (h *Herder) Validate(pathPlugin string, cfg map[string]string) (*ConfigInfo
 		}
 	}
 	for _, e := range h.converterProblems(resolved) {
+		addError(e.Key, e.Msg)
+	}
+	for _, e := range h.chainProblems(results, resolved) {
 		addError(e.Key, e.Msg)
 	}
 	if name := cfg[config.ConnectorName]; strings.Contains(name, "/") {
@@ -159,8 +167,8 @@ func (h *Herder) Validate(pathPlugin string, cfg map[string]string) (*ConfigInfo
 // kind, the keys of its transformations and predicates, its topic creation settings (sources, when topic
 // creation applies), then the connector's own keys.
 func (h *Herder) connectorDef(plugin connectors.Plugin, impl connectors.Connector, resolved map[string]string) *config.Def {
-	// No transformation or predicate is built in yet: an alias's class is reported as not found.
-	def := config.WithTransforms(config.ConnectorDef(string(plugin.Type)), resolved, config.PluginSet{}, config.PluginSet{})
+	ts, ps := transforms.PluginSets(h.cfg.Registry)
+	def := config.WithTransforms(config.ConnectorDef(string(plugin.Type)), resolved, ts, ps)
 	if plugin.Type == connectors.SourceType && topicCreationEnabled(h.cfg.Worker, resolved) {
 		def = def.Merge(config.TopicCreationDef(resolved))
 	}

@@ -13,8 +13,9 @@ import (
 )
 
 // TestPluginsOrder: plugins are listed in Apache's order (fixtures 004 and 005): by type, then by class.
-// The fixtures list plugins this project lacks (MirrorMaker, transformations), and this project has
-// BooleanConverter (Apache 3.7), so the lists are compared on the plugins both have.
+// The fixtures list plugins this project lacks (MirrorMaker), and this project has BooleanConverter
+// (Apache 3.7), so the lists are compared on the plugins both have; every transformation and predicate of
+// Apache's list is one of them.
 func TestPluginsOrder(t *testing.T) {
 	h := newHarness(t, nil)
 	type entry struct{ Class, Type string }
@@ -59,8 +60,13 @@ func TestPluginsOrder(t *testing.T) {
 			types = append(types, e.Type)
 		}
 	}
-	if want := []string{"sink", "source", "converter", "header_converter"}; !slices.Equal(types, want) {
+	if want := []string{"sink", "source", "transformation", "predicate", "converter", "header_converter"}; !slices.Equal(types, want) {
 		t.Fatalf("type order %v, want %v", types, want)
+	}
+	for _, e := range fixture("005-plugins-connectorsOnly-false.json") {
+		if (e.Type == "transformation" || e.Type == "predicate") && !slices.Contains(all, e) {
+			t.Errorf("Apache's %s %s is not listed", e.Type, e.Class)
+		}
 	}
 	if n := len(h.herder.Plugins(connectors.ConverterType)); n == 0 || n >= len(all) {
 		t.Fatalf("Plugins(converter) lists %d plugins", n)
@@ -104,6 +110,19 @@ func TestPluginConfig(t *testing.T) {
 
 	_, err := h.herder.PluginConfig("NoSuchConnector")
 	wantErr(t, err, runner.KindNotFound, loadExchange(t, "009-plugin-config-unknown.json").message(t))
+
+	// A transformation shows its own keys (fixture 010).
+	got, err := h.herder.PluginConfig("org.apache.kafka.connect.transforms.HoistField$Value")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(got)
+	var g, w any
+	_ = json.Unmarshal(b, &g)
+	_ = json.Unmarshal(loadExchange(t, "010-plugin-config-transform.json").Body, &w)
+	if !reflect.DeepEqual(g, w) {
+		t.Errorf("HoistField$Value keys %s, want Apache's %s", b, loadExchange(t, "010-plugin-config-transform.json").Body)
+	}
 
 	// A converter shows its own keys.
 	keys, err := h.herder.PluginConfig("JsonConverter")

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"regexp"
@@ -12,23 +13,30 @@ import (
 	"github.com/IBM/sarama"
 
 	"github.com/connect-standalone/connect-standalone/connectors"
+	"github.com/connect-standalone/connect-standalone/transforms"
 )
 
-// sinkWorker runs one sink task: consumer group → converters → Put; consumed positions are committed to
-// Kafka only after the task has flushed everything before them.
+// sinkWorker runs one sink task: consumer group → converters → transforms → Put; consumed positions are
+// committed to Kafka only after the task has flushed everything before them, and after the dead letter
+// queue has every record reported to it.
 //
 // sarama calls ConsumeClaim on one goroutine per partition; they only forward messages to a single
 // processing goroutine, which alone calls the task (a SinkTask need not be safe for concurrent use) and
 // commits.
 type sinkWorker struct {
 	*taskBase
-	task   connectors.SinkTask
-	conv   converterSet
-	group  sarama.ConsumerGroup
-	client sarama.Client // for resolving topics.regex
-	topics []string
-	regex  *regexp.Regexp
-	set    settings
+	task  connectors.SinkTask
+	conv  converterSet
+	chain *transforms.Chain
+	errs  *errorHandler
+	dlq   *deadLetterQueue // nil without a dead letter queue
+	// taskClass names the task in error reports of its Put.
+	taskClass string
+	group     sarama.ConsumerGroup
+	client    sarama.Client // for resolving topics.regex
+	topics    []string
+	regex     *regexp.Regexp
+	set       settings
 	// maxBatch bounds the records handed to one Put (the consumer's max.poll.records).
 	maxBatch int
 
@@ -63,7 +71,9 @@ func (w *sinkWorker) start(ctx context.Context) {
 		w.log.Info().Strs("topics", w.topics).Msg("sink task started")
 		procCtx, stopProc := context.WithCancel(context.Background())
 		procDone := make(chan struct{})
-		go func() { defer close(procDone); w.process(procCtx) }()
+		// Retries of the error handler end when the task is asked to stop (ctx), the processing loop
+		// only once consumption has ended (procCtx).
+		go func() { defer close(procDone); w.process(procCtx, ctx) }()
 		go func() {
 			for err := range w.group.Errors() {
 				w.log.Warn().Err(err).Msg("consumer group")
@@ -217,29 +227,62 @@ func (w *sinkWorker) request(sess sarama.ConsumerGroupSession, begin bool) {
 	}
 }
 
-// process is the single goroutine that calls the task.
-func (w *sinkWorker) process(ctx context.Context) {
+// process is the single goroutine that calls the task. taskCtx ends when the task is asked to stop: it
+// interrupts the error handler's retries.
+func (w *sinkWorker) process(ctx, taskCtx context.Context) {
 	next := map[connectors.TopicPartition]int64{} // next offset to commit, per partition
 	batch := make([]*sarama.ConsumerMessage, 0, w.maxBatch)
 	var current sarama.ConsumerGroupSession
 	tick := time.NewTicker(w.set.flushInterval)
 	defer tick.Stop()
-	failed := false
+	// failed: the task failed; nothing more is put or committed. halted: a stop interrupted a batch; what
+	// was written before it may still be committed, but nothing after it.
+	failed, halted := false, false
 	put := func() {
-		if failed || len(batch) == 0 {
+		if failed || halted || len(batch) == 0 {
 			batch = batch[:0]
 			return
 		}
-		if err := w.put(batch); err != nil {
+		err := w.put(taskCtx, batch)
+		if err == nil && w.dlq != nil {
+			err = w.dlq.failure()
+		}
+		switch {
+		case errors.Is(err, errStopped):
+			halted = true
+		case err != nil:
 			failed = true
 			w.fail(err)
-		} else {
+		default:
 			for _, m := range batch {
 				next[connectors.TopicPartition{Topic: m.Topic, Partition: m.Partition}] = m.Offset + 1
 			}
 		}
 		clear(batch)
 		batch = batch[:0]
+	}
+	commit := func(sess sarama.ConsumerGroupSession) {
+		if failed || len(next) == 0 {
+			return
+		}
+		if w.dlq != nil {
+			// Records reported to the dead letter queue are handled only once it has them.
+			switch err := w.dlq.await(w.set.flushTimeout); {
+			case errors.Is(err, errStopped):
+				halted = true
+				return
+			case err != nil && w.dlq.failure() != nil:
+				failed = true
+				w.fail(err)
+				return
+			case err != nil:
+				w.log.Warn().Err(err).Msg("offsets not committed; retrying at the next commit")
+				return
+			}
+		}
+		if !w.commit(sess, next) {
+			failed = true
+		}
 	}
 	drain := func() {
 		for len(batch) < w.maxBatch {
@@ -282,15 +325,13 @@ func (w *sinkWorker) process(ctx context.Context) {
 				drain()
 				put()
 			}
-			if !failed {
-				w.commit(r.sess, next)
-			}
+			commit(r.sess)
 			clear(next)
 			current = nil
 			close(r.done)
 		case <-tick.C:
-			if current != nil && !failed {
-				w.commit(current, next)
+			if current != nil {
+				commit(current)
 			}
 		case <-ctx.Done():
 			return
@@ -298,47 +339,161 @@ func (w *sinkWorker) process(ctx context.Context) {
 	}
 }
 
-// put converts a batch and hands it to the task.
-func (w *sinkWorker) put(msgs []*sarama.ConsumerMessage) error {
-	recs := make([]connectors.Record, len(msgs))
-	for i, m := range msgs {
+// put converts and transforms a batch and hands what remains of it to the task. It returns nil once every
+// record is handled: written, dropped by a transform, or skipped by the error handler (and reported).
+// Otherwise the task fails with the error, or errStopped says that a stop interrupted a retry.
+func (w *sinkWorker) put(ctx context.Context, msgs []*sarama.ConsumerMessage) error {
+	recs := make([]connectors.Record, 0, len(msgs))
+	// origin[i] is the consumed record of recs[i], for the error reports of Put.
+	origin := make([]*sarama.ConsumerMessage, 0, len(msgs))
+	for _, m := range msgs {
 		w.tracked.note(m.Topic)
-		r := &recs[i]
-		r.Topic, r.Partition, r.Offset, r.Timestamp = m.Topic, m.Partition, m.Offset, m.Timestamp
-		r.TimestampType = connectors.CreateTime
-		var err error
-		if r.KeySchema, r.Key, err = w.conv.key.ToConnect(m.Topic, m.Key); err != nil {
-			return fmt.Errorf("task %s: converting the key of %s-%d@%d: %w", w.name(), m.Topic, m.Partition, m.Offset, err)
+		recs = append(recs, connectors.Record{})
+		ok, err := w.convert(ctx, m, &recs[len(recs)-1])
+		if err != nil {
+			return err
 		}
-		if r.ValueSchema, r.Value, err = w.conv.value.ToConnect(m.Topic, m.Value); err != nil {
-			return fmt.Errorf("task %s: converting the value of %s-%d@%d: %w", w.name(), m.Topic, m.Partition, m.Offset, err)
+		if !ok {
+			recs = recs[:len(recs)-1]
+			continue
 		}
-		if len(m.Headers) > 0 {
-			r.Headers = make([]connectors.Header, len(m.Headers))
-			for j, h := range m.Headers {
-				s, v, err := w.conv.header.ToHeader(m.Topic, string(h.Key), h.Value)
-				if err != nil {
-					return fmt.Errorf("task %s: converting header %q of %s-%d@%d: %w", w.name(), h.Key, m.Topic, m.Partition, m.Offset, err)
-				}
-				r.Headers[j] = connectors.Header{Key: string(h.Key), Schema: s, Value: v}
-			}
+		origin = append(origin, m)
+	}
+	if len(recs) == 0 {
+		return nil
+	}
+	return w.deliver(ctx, recs, origin)
+}
+
+// convert fills r from a consumed record: key, value and header converters, then the transforms, each
+// failure handled by the error handler. It returns false when the record is dropped or skipped. r keeps the
+// consumed topic, partition and offset unless a transform changes them; offsets are committed from the
+// consumed records, never from r.
+func (w *sinkWorker) convert(ctx context.Context, m *sarama.ConsumerMessage, r *connectors.Record) (bool, error) {
+	rec := errantRecord{consumed: m}
+	r.Topic, r.Partition, r.Offset, r.Timestamp = m.Topic, m.Partition, m.Offset, m.Timestamp
+	r.TimestampType = connectors.CreateTime
+	var err error
+	if r.KeySchema, r.Key, err = w.conv.key.ToConnect(m.Topic, m.Key); err != nil {
+		skip, err := w.errs.handle(ctx, stageKeyConverter, w.conv.keyClass, err, func() error {
+			var err error
+			r.KeySchema, r.Key, err = w.conv.key.ToConnect(m.Topic, m.Key)
+			return err
+		}, rec)
+		if skip || err != nil {
+			return false, err
 		}
 	}
-	if err := w.task.Put(recs); err != nil {
-		return fmt.Errorf("task %s put: %w", w.name(), err)
+	if r.ValueSchema, r.Value, err = w.conv.value.ToConnect(m.Topic, m.Value); err != nil {
+		skip, err := w.errs.handle(ctx, stageValueConverter, w.conv.valueClass, err, func() error {
+			var err error
+			r.ValueSchema, r.Value, err = w.conv.value.ToConnect(m.Topic, m.Value)
+			return err
+		}, rec)
+		if skip || err != nil {
+			return false, err
+		}
+	}
+	if len(m.Headers) > 0 {
+		r.Headers = make([]connectors.Header, len(m.Headers))
+		for j, h := range m.Headers {
+			hs, hv, err := w.conv.header.ToHeader(m.Topic, string(h.Key), h.Value)
+			if err != nil {
+				skip, err := w.errs.handle(ctx, stageHeaderConverter, w.conv.headerClass, err, func() error {
+					var err error
+					hs, hv, err = w.conv.header.ToHeader(m.Topic, string(h.Key), h.Value)
+					return err
+				}, rec)
+				if skip || err != nil {
+					return false, err
+				}
+			}
+			r.Headers[j] = connectors.Header{Key: string(h.Key), Schema: hs, Value: hv}
+		}
+	}
+	if w.chain.Len() == 0 {
+		return true, nil
+	}
+	saved := *r
+	out, err := w.chain.Apply(r)
+	if err != nil {
+		skip, err := w.errs.handle(ctx, stageTransformation, "", err, func() error {
+			*r = saved
+			var err error
+			out, err = w.chain.Apply(r)
+			return err
+		}, rec)
+		if skip || err != nil {
+			return false, err
+		}
+	}
+	if out == nil {
+		return false, nil
+	}
+	if out != r {
+		*r = *out
+	}
+	return true, nil
+}
+
+// deliver hands records to the task's Put, with the error handler's rules, which Apache does not apply to
+// Put. A retriable failure is retried with the same batch, as Apache redelivers it: without limit while
+// errors.retry.timeout is 0 (Apache's behaviour), else within that timeout. Then a failure fails the task
+// under errors.tolerance=none. Under all, the batch is put again one record at a time, each record once
+// (again retried if retriable), and only the records whose Put still fails are reported and skipped.
+// Records of the failed batch put before the failure may therefore reach the task twice (at least once);
+// a task whose Put writes all or nothing sees each record written once.
+func (w *sinkWorker) deliver(ctx context.Context, recs []connectors.Record, origin []*sarama.ConsumerMessage) error {
+	timeout := w.errs.retryTimeout
+	if timeout == 0 {
+		timeout = -1
+	}
+	put := func(rs []connectors.Record) error {
+		err := w.task.Put(rs)
+		if err != nil {
+			err = w.errs.retry(ctx, timeout, err, func() error { return w.task.Put(rs) })
+		}
+		return err
+	}
+	err := put(recs)
+	if err == nil || errors.Is(err, errStopped) {
+		return err
+	}
+	if !w.errs.tolerateAll || len(recs) == 1 {
+		var rec errantRecord
+		if len(recs) == 1 {
+			rec.consumed = origin[0]
+		}
+		if _, err := w.errs.fail(ctx, stageTaskPut, w.taskClass, err, rec); err != nil {
+			return err
+		}
+		return nil
+	}
+	w.log.Warn().Err(err).Int("records", len(recs)).Msg("put failed; putting the batch again record by record to skip only the failing ones (errors.tolerance=all)")
+	for i := range recs {
+		err := put(recs[i : i+1 : i+1])
+		if errors.Is(err, errStopped) {
+			return err
+		}
+		if err != nil {
+			if _, err := w.errs.fail(ctx, stageTaskPut, w.taskClass, err, errantRecord{consumed: origin[i]}); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
 
-// commit flushes the task and commits the offsets that the session owns.
-func (w *sinkWorker) commit(sess sarama.ConsumerGroupSession, next map[connectors.TopicPartition]int64) {
+// commit flushes the task and commits the offsets that the session owns. It reports false when the flush
+// failed, which fails the task.
+func (w *sinkWorker) commit(sess sarama.ConsumerGroupSession, next map[connectors.TopicPartition]int64) bool {
 	if len(next) == 0 {
-		return
+		return true
 	}
 	if err := w.task.Flush(maps.Clone(next)); err != nil {
 		// Nothing is committed: the records since the last commit are consumed again after a restart.
 		w.fail(fmt.Errorf("task %s flush: %w", w.name(), err))
-		return
+		return false
 	}
 	owned := sess.Claims()
 	for tp, off := range next {
@@ -347,6 +502,7 @@ func (w *sinkWorker) commit(sess sarama.ConsumerGroupSession, next map[connector
 		}
 	}
 	sess.Commit()
+	return true
 }
 
 func (w *sinkWorker) fail(err error) {
@@ -357,6 +513,9 @@ func (w *sinkWorker) fail(err error) {
 func (w *sinkWorker) close() {
 	if err := w.task.Stop(); err != nil {
 		w.log.Warn().Err(err).Msg("stopping sink task")
+	}
+	if w.dlq != nil {
+		w.dlq.close(w.set.flushTimeout)
 	}
 	if err := w.group.Close(); err != nil {
 		w.log.Warn().Err(err).Msg("closing consumer group")

@@ -11,14 +11,18 @@ import (
 
 	"github.com/connect-standalone/connect-standalone/connectors"
 	"github.com/connect-standalone/connect-standalone/offsets"
+	"github.com/connect-standalone/connect-standalone/transforms"
 )
 
-// sourceWorker runs one source task: Poll → converters → producer; offsets become committable only when
-// Kafka has acknowledged their records.
+// sourceWorker runs one source task: Poll → transforms → converters → producer; offsets become
+// committable only when Kafka has acknowledged their records, or when a record is dropped by a transform
+// or skipped by the error handler.
 type sourceWorker struct {
 	*taskBase
 	task     connectors.SourceTask
+	chain    *transforms.Chain
 	conv     converterSet
+	errs     *errorHandler
 	producer sarama.AsyncProducer
 	tracker  *submitted
 	store    *offsets.FileStore
@@ -41,13 +45,26 @@ func (w *sourceWorker) start(parent context.Context) {
 	go func() {
 		defer acks.Done()
 		for m := range w.producer.Successes() {
-			w.tracker.ack(m.Metadata.(*submittedRecord))
+			h, _ := inFlightOf(m.Metadata)
+			w.tracker.ack(h)
 			w.tracked.note(m.Topic)
 		}
 	}()
 	go func() {
 		defer acks.Done()
 		for e := range w.producer.Errors() {
+			if w.errs.tolerateAll {
+				// Apache skips a record it could not produce under errors.tolerance=all, and acknowledges
+				// it, so that its offset is committed.
+				h, orig := inFlightOf(e.Msg.Metadata)
+				w.log.Error().Err(e.Err).Str("topic", e.Msg.Topic).Msg("failed to send a record; skipping it (errors.tolerance=all)")
+				w.errs.report(ctx, stageKafkaProduce, workerSourceTaskClass, e.Err, errantRecord{source: orig})
+				w.tracker.ack(h)
+				continue
+			}
+			// The task fails: the record is not awaited at shutdown, and its offset never committed.
+			h, _ := inFlightOf(e.Msg.Metadata)
+			w.tracker.abandon([]*submittedRecord{h})
 			select {
 			case w.produceErr <- fmt.Errorf("producing a record to topic %s: %w", e.Msg.Topic, e.Err):
 			default:
@@ -116,54 +133,146 @@ func (w *sourceWorker) run(ctx context.Context) {
 	}
 }
 
-// send converts a batch and hands it to the producer.
+// send runs the transforms and converters on a batch and hands it to the producer. A record the transforms
+// drop, or that the error handler skips, is acknowledged at once: its offset becomes committable with its
+// predecessors', so that a filtered stream is not read again after a restart (Apache does not commit
+// these offsets until a later record of the same source partition is produced).
 func (w *sourceWorker) send(ctx context.Context, batch []connectors.Record) error {
 	handles := make([]*submittedRecord, len(batch))
 	w.tracker.submit(batch, handles)
 	msgs := make([]sarama.ProducerMessage, len(batch))
 	for i := range batch {
-		r := &batch[i]
+		m := &msgs[i]
+		// With errors.log.include.messages, a failure is logged with the record as polled; the transforms
+		// may rewrite batch[i] in place, so it is copied first.
+		var polled *connectors.Record
+		if w.errs.logRecords {
+			p := batch[i]
+			polled = &p
+		}
+		ok, err := w.convert(ctx, &batch[i], m, polled)
+		if err != nil {
+			w.tracker.abandon(handles[i:])
+			if errors.Is(err, errStopped) {
+				return ctx.Err()
+			}
+			return err
+		}
+		if !ok {
+			w.tracker.ack(handles[i])
+			continue
+		}
 		if w.topics != nil {
-			if err := w.topics.ensure(r.Topic); err != nil {
+			if err := w.topics.ensure(m.Topic); err != nil {
+				w.tracker.abandon(handles[i:])
 				return fmt.Errorf("task %s: %w", w.name(), err)
 			}
 		}
-		m := &msgs[i]
-		m.Topic = r.Topic
-		m.Partition = r.Partition
-		m.Timestamp = r.Timestamp
 		m.Metadata = handles[i]
-		if len(r.Headers) > 0 {
-			m.Headers = make([]sarama.RecordHeader, len(r.Headers))
-			for j, h := range r.Headers {
-				v, err := w.conv.header.FromHeader(r.Topic, h.Key, h.Schema, h.Value)
-				if err != nil {
-					return fmt.Errorf("task %s: converting header %q of a record for topic %s: %w", w.name(), h.Key, r.Topic, err)
-				}
-				m.Headers[j] = sarama.RecordHeader{Key: []byte(h.Key), Value: v}
-			}
-		}
-		k, err := w.conv.key.FromConnect(r.Topic, r.KeySchema, r.Key)
-		if err != nil {
-			return fmt.Errorf("task %s: converting the key of a record for topic %s: %w", w.name(), r.Topic, err)
-		}
-		v, err := w.conv.value.FromConnect(r.Topic, r.ValueSchema, r.Value)
-		if err != nil {
-			return fmt.Errorf("task %s: converting the value of a record for topic %s: %w", w.name(), r.Topic, err)
-		}
-		if k != nil {
-			m.Key = sarama.ByteEncoder(k)
-		}
-		if v != nil {
-			m.Value = sarama.ByteEncoder(v)
+		if polled != nil {
+			m.Metadata = &inFlight{handle: handles[i], record: polled}
 		}
 		select {
 		case w.producer.Input() <- m:
 		case <-ctx.Done():
+			w.tracker.abandon(handles[i:])
 			return ctx.Err()
 		}
 	}
 	return nil
+}
+
+// convert turns a polled record into a producer message: transforms, then the header, key and value
+// converters, each failure handled by the error handler. It returns false when the record is dropped by
+// a transform or skipped. polled is the record as polled, for the log; nil when the log leaves it out.
+func (w *sourceWorker) convert(ctx context.Context, r *connectors.Record, m *sarama.ProducerMessage, polled *connectors.Record) (bool, error) {
+	orig := errantRecord{source: polled}
+	if w.chain.Len() > 0 {
+		// The transforms may rewrite the record in place; a retry starts again from the record as polled.
+		saved := *r
+		out, err := w.chain.Apply(r)
+		if err != nil {
+			skip, err := w.errs.handle(ctx, stageTransformation, "", err, func() error {
+				*r = saved
+				var err error
+				out, err = w.chain.Apply(r)
+				return err
+			}, orig)
+			if skip || err != nil {
+				return false, err
+			}
+		}
+		if out == nil {
+			return false, nil
+		}
+		r = out
+	}
+	m.Topic, m.Partition, m.Timestamp = r.Topic, r.Partition, r.Timestamp
+	if len(r.Headers) > 0 {
+		m.Headers = make([]sarama.RecordHeader, len(r.Headers))
+		for j := range r.Headers {
+			h := &r.Headers[j]
+			v, err := w.conv.header.FromHeader(r.Topic, h.Key, h.Schema, h.Value)
+			if err != nil {
+				skip, err := w.errs.handle(ctx, stageHeaderConverter, w.conv.headerClass, err, func() error {
+					var err error
+					v, err = w.conv.header.FromHeader(r.Topic, h.Key, h.Schema, h.Value)
+					return err
+				}, orig)
+				if skip || err != nil {
+					return false, err
+				}
+			}
+			m.Headers[j] = sarama.RecordHeader{Key: []byte(h.Key), Value: v}
+		}
+	}
+	k, err := w.conv.key.FromConnect(r.Topic, r.KeySchema, r.Key)
+	if err != nil {
+		skip, err := w.errs.handle(ctx, stageKeyConverter, w.conv.keyClass, err, func() error {
+			var err error
+			k, err = w.conv.key.FromConnect(r.Topic, r.KeySchema, r.Key)
+			return err
+		}, orig)
+		if skip || err != nil {
+			return false, err
+		}
+	}
+	v, err := w.conv.value.FromConnect(r.Topic, r.ValueSchema, r.Value)
+	if err != nil {
+		skip, err := w.errs.handle(ctx, stageValueConverter, w.conv.valueClass, err, func() error {
+			var err error
+			v, err = w.conv.value.FromConnect(r.Topic, r.ValueSchema, r.Value)
+			return err
+		}, orig)
+		if skip || err != nil {
+			return false, err
+		}
+	}
+	if k != nil {
+		m.Key = sarama.ByteEncoder(k)
+	}
+	if v != nil {
+		m.Value = sarama.ByteEncoder(v)
+	}
+	return true, nil
+}
+
+// inFlight is a producer message's metadata when errors.log.include.messages needs the polled record in
+// case the message cannot be produced; otherwise the metadata is the *submittedRecord alone.
+type inFlight struct {
+	handle *submittedRecord
+	record *connectors.Record
+}
+
+// inFlightOf reads a producer message's metadata.
+func inFlightOf(md any) (*submittedRecord, *connectors.Record) {
+	switch md := md.(type) {
+	case *submittedRecord:
+		return md, nil
+	case *inFlight:
+		return md.handle, md.record
+	}
+	return nil, nil
 }
 
 // commit stores the offsets that became committable and writes the offsets file, bounded by

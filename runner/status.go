@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -79,10 +80,15 @@ func (c *statusCell) fail(err error) {
 }
 
 // traceOf renders an error for the status trace. Go has no Java stack trace; clients show the field as
-// text, so the error chain, outermost first, is what explains the failure best.
+// text, so the error chain, outermost first, is what explains the failure best. A failure the error
+// handler did not tolerate reads as Apache's does: the ConnectException, then its causes.
 func traceOf(err error) string {
 	if err == nil {
 		return ""
+	}
+	var te *toleranceError
+	if errors.As(err, &te) {
+		return te.trace()
 	}
 	return err.Error()
 }

@@ -38,7 +38,10 @@ type submittedRecord struct {
 	q      *partitionQueue
 	offset map[string]any
 	acked  bool
-	next   *submittedRecord
+	// abandoned records were never sent (the task stopped or failed first): they are no longer awaited,
+	// and no offset at or after theirs becomes committable.
+	abandoned bool
+	next      *submittedRecord
 }
 
 func newSubmitted() *submitted {
@@ -91,7 +94,7 @@ func (s *submitted) ack(h *submittedRecord) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if h.acked {
+	if h.acked || h.abandoned {
 		return
 	}
 	h.acked = true
@@ -103,6 +106,23 @@ func (s *submitted) ack(h *submittedRecord) {
 	}
 	if q.head == nil {
 		q.tail = nil
+	}
+	if s.pending == 0 {
+		s.drained.Broadcast()
+	}
+}
+
+// abandon gives up records that will not be sent: shutdown no longer waits for them, and since they are
+// never acknowledged, their partitions' offsets stay before them.
+func (s *submitted) abandon(handles []*submittedRecord) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, h := range handles {
+		if h == nil || h.acked || h.abandoned {
+			continue
+		}
+		h.abandoned = true
+		s.pending--
 	}
 	if s.pending == 0 {
 		s.drained.Broadcast()

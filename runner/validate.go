@@ -8,6 +8,7 @@ import (
 
 	"github.com/connect-standalone/connect-standalone/config"
 	"github.com/connect-standalone/connect-standalone/connectors"
+	"github.com/connect-standalone/connect-standalone/transforms"
 )
 
 // validate checks a connector configuration the way creating it through the REST API does, and returns its
@@ -54,7 +55,17 @@ func (h *Herder) configProblems(plugin connectors.Plugin, cfg map[string]string)
 	def := h.connectorDef(plugin, impl, resolved)
 	var problems []string
 	if _, err := def.Parse(resolved); err != nil {
-		problems = append(problems, messages(err)...)
+		var es config.Errors
+		if errors.As(err, &es) {
+			for _, e := range es {
+				problems = append(problems, aliasMessage(e.Key, resolved[e.Key], e.Msg))
+			}
+		} else {
+			problems = append(problems, messages(err)...)
+		}
+	}
+	for _, e := range h.chainProblems(def.Validate(resolved), resolved) {
+		problems = append(problems, e.Msg)
 	}
 	if plugin.Type == connectors.SinkType {
 		for _, e := range config.ValidateSink(resolved) {
@@ -65,6 +76,42 @@ func (h *Herder) configProblems(plugin connectors.Plugin, cfg map[string]string)
 		problems = append(problems, e.Msg)
 	}
 	return problems, nil
+}
+
+// chainProblems reports what building the connector's transforms finds beyond the checks of the keys
+// (results): a transform's predicate alias that predicates does not declare, which Apache finds only when
+// a task starts. Problems the results already report, on any key, are left out.
+func (h *Herder) chainProblems(results []config.Result, resolved map[string]string) config.Errors {
+	_, err := transforms.NewChain(h.cfg.Registry, resolved)
+	var es config.Errors
+	if !errors.As(err, &es) {
+		return nil
+	}
+	var out config.Errors
+next:
+	for _, e := range es {
+		for _, r := range results {
+			for _, msg := range r.Errors {
+				if strings.Contains(msg, e.Msg) {
+					continue next
+				}
+			}
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// aliasMessage makes a problem of a transformation's or predicate's key that names no key name it, in the
+// words of Apache's ConfigException. Some checks of the transformations ("Invalid type found in casting
+// spec: uuid") name neither the alias nor the key, and a connector configuration's list of problems shows
+// only the messages.
+func aliasMessage(key, value, msg string) string {
+	if !strings.HasPrefix(key, config.Transforms+".") && !strings.HasPrefix(key, config.Predicates+".") ||
+		strings.Contains(msg, key) || strings.Contains(msg, "configuration") {
+		return msg
+	}
+	return "Invalid value " + config.JavaTrim(value) + " for configuration " + key + ": " + msg
 }
 
 // converterProblems reports the converter classes of a connector configuration that no plugin provides.

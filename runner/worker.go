@@ -58,10 +58,11 @@ func parseSettings(worker map[string]string) (settings, error) {
 	}, nil
 }
 
-// converterSet is the converters one task uses.
+// converterSet is the converters one task uses, with their Java class names for error reports.
 type converterSet struct {
-	key, value converters.Converter
-	header     converters.HeaderConverter
+	key, value                        converters.Converter
+	header                            converters.HeaderConverter
+	keyClass, valueClass, headerClass string
 }
 
 // newConverters builds a task's converters. A converter named in the connector config replaces the
@@ -69,9 +70,10 @@ type converterSet struct {
 func newConverters(reg *connectors.Registry, worker, conn map[string]string) (converterSet, error) {
 	var cs converterSet
 	for _, c := range []struct {
-		key string
-		dst *converters.Converter
-	}{{"key.converter", &cs.key}, {"value.converter", &cs.value}} {
+		key   string
+		dst   *converters.Converter
+		class *string
+	}{{"key.converter", &cs.key, &cs.keyClass}, {"value.converter", &cs.value, &cs.valueClass}} {
 		class, props := converterProps(c.key, worker, conn)
 		if class == "" {
 			return cs, fmt.Errorf("%s: Missing required configuration %q which has no default value.", c.key, c.key)
@@ -87,7 +89,7 @@ func newConverters(reg *connectors.Registry, worker, conn map[string]string) (co
 		if err := conv.Configure(props, c.key == "key.converter"); err != nil {
 			return cs, fmt.Errorf("%s %s: %w", c.key, class, err)
 		}
-		*c.dst = conv
+		*c.dst, *c.class = conv, p.Class
 	}
 	class, props := converterProps("header.converter", worker, conn)
 	if class == "" {
@@ -104,7 +106,7 @@ func newConverters(reg *connectors.Registry, worker, conn map[string]string) (co
 	if err := hc.Configure(props); err != nil {
 		return cs, fmt.Errorf("header.converter %s: %w", class, err)
 	}
-	cs.header = hc
+	cs.header, cs.headerClass = hc, p.Class
 	return cs, nil
 }
 

@@ -22,16 +22,28 @@ const overridePolicyKey = "connector.client.config.override.policy"
 // forces it): it is how long a record may wait for its partition's leader, and a source task must wait for
 // a broker that went away rather than fail.
 func ProducerProps(worker, connector map[string]string, connName string, task int) (map[string]string, error) {
-	defaults := map[string]string{
+	return Props(Producer, worker, connector, producerDefaults(worker, clientID("connector-producer-", connName, task)))
+}
+
+// DLQProducerProps builds the properties of the producer that writes a sink task's dead letter queue, as
+// Apache's Worker does: the same defaults, worker keys and producer.override.* keys as ProducerProps, with
+// client.id=connector-dlq-producer-<conn>-<task>.
+func DLQProducerProps(worker, connector map[string]string, connName string, task int) (map[string]string, error) {
+	return Props(Producer, worker, connector, producerDefaults(worker, clientID("connector-dlq-producer-", connName, task)))
+}
+
+// producerDefaults are the properties Connect forces on its producers unless the worker or connector
+// overrides them.
+func producerDefaults(worker map[string]string, clientID string) map[string]string {
+	return map[string]string{
 		"bootstrap.servers":                     joinBootstrap(worker),
 		"enable.idempotence":                    "false",
 		"acks":                                  "all",
 		"max.in.flight.requests.per.connection": "1",
 		"delivery.timeout.ms":                   "2147483647",
 		"max.block.ms":                          "9223372036854775807",
-		"client.id":                             clientID("connector-producer-", connName, task),
+		"client.id":                             clientID,
 	}
-	return Props(Producer, worker, connector, defaults)
 }
 
 // ConsumerProps builds the properties of a sink task's consumer the way Apache's Worker does: Connect's
@@ -60,9 +72,20 @@ func ConsumerProps(worker, connector map[string]string, connName string, task in
 // ssl.*, sasl.*, client.id, timeouts, ...): worker keys such as key.converter or metric.reporters would
 // otherwise be reported as unknown or ineffective admin properties.
 func AdminProps(worker, connector map[string]string, connName string, task int) (map[string]string, error) {
+	return adminProps(worker, connector, clientID("connector-adminclient-", connName, task))
+}
+
+// DLQAdminProps builds the properties of the admin client that creates a sink task's dead letter queue
+// topic, as AdminProps does but with Apache's client.id for it, connector-dlq-adminclient- (Apache names
+// neither the connector nor the task there).
+func DLQAdminProps(worker, connector map[string]string) (map[string]string, error) {
+	return adminProps(worker, connector, "connector-dlq-adminclient-")
+}
+
+func adminProps(worker, connector map[string]string, clientID string) (map[string]string, error) {
 	defaults := map[string]string{
 		"bootstrap.servers": joinBootstrap(worker),
-		"client.id":         clientID("connector-adminclient-", connName, task),
+		"client.id":         clientID,
 	}
 	for k, v := range worker {
 		if isAdminTopLevel(k) {

@@ -271,3 +271,40 @@ func TestBootstrapServers(t *testing.T) {
 		t.Errorf("a:x: %v", err)
 	}
 }
+
+// TestDLQProps: the dead letter queue's clients get Apache's client ids and the producer's Connect
+// defaults; worker and connector keys apply as to any producer or admin client.
+func TestDLQProps(t *testing.T) {
+	worker := map[string]string{"bootstrap.servers": "k:9092", "producer.linger.ms": "7", "security.protocol": "SSL",
+		"admin.request.timeout.ms": "1000"}
+	connector := map[string]string{"producer.override.acks": "1", "admin.override.retries": "3"}
+	p, err := DLQProducerProps(worker, connector, "snk", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"bootstrap.servers":                     "k:9092",
+		"enable.idempotence":                    "false",
+		"acks":                                  "1",
+		"max.in.flight.requests.per.connection": "1",
+		"delivery.timeout.ms":                   "2147483647",
+		"max.block.ms":                          "9223372036854775807",
+		"client.id":                             "connector-dlq-producer-snk-2",
+		"linger.ms":                             "7",
+	}
+	if !maps.Equal(p, want) {
+		t.Errorf("DLQProducerProps =\n%v\nwant\n%v", p, want)
+	}
+	a, err := DLQAdminProps(worker, connector)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantAdmin := map[string]string{"bootstrap.servers": "k:9092", "client.id": "connector-dlq-adminclient-",
+		"security.protocol": "SSL", "request.timeout.ms": "1000", "retries": "3"}
+	if !maps.Equal(a, wantAdmin) {
+		t.Errorf("DLQAdminProps =\n%v\nwant\n%v", a, wantAdmin)
+	}
+	if _, err := DLQProducerProps(map[string]string{"connector.client.config.override.policy": "None"}, connector, "snk", 0); err == nil {
+		t.Error("a forbidden producer.override was accepted for the DLQ producer")
+	}
+}
