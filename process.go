@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -21,6 +22,7 @@ import (
 	"github.com/connect-standalone/connect-standalone/rest"
 	"github.com/connect-standalone/connect-standalone/runner"
 	"github.com/connect-standalone/connect-standalone/runner/kafka"
+	"github.com/connect-standalone/connect-standalone/transforms"
 )
 
 // restShutdownTimeout bounds the wait for in-flight REST requests at shutdown.
@@ -113,7 +115,7 @@ func start(ctx context.Context, workerPath string, stderr io.Writer) (*process, 
 	}
 	log.Info().Strs("bootstrap.servers", bootstrap).Str("kafka_cluster_id", clusterID).Stringer("protocol", kafkaVersion).Msg("connected to Kafka")
 
-	registry := connectors.NewRegistry(append(file.Plugins(), converters.Plugins()...)...)
+	registry := connectors.NewRegistry(slices.Concat(file.Plugins(), converters.Plugins(), transforms.Plugins())...)
 	p.herder, err = runner.New(runner.Config{
 		Worker:       worker,
 		Providers:    providers,
