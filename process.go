@@ -126,6 +126,7 @@ func start(ctx context.Context, workerPath string, stderr io.Writer) (*process, 
 		WorkerID:     p.rest.WorkerID(),
 		StateFile:    config.ConnectorsStateFilePath(values),
 		Log:          levels.Logger(logging.HerderName),
+		Loggers:      levels.Logger,
 	})
 	if err != nil {
 		return nil, wf.Annotate(err)

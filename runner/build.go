@@ -10,6 +10,7 @@ import (
 	"github.com/IBM/sarama"
 
 	"github.com/connect-standalone/connect-standalone/connectors"
+	"github.com/connect-standalone/connect-standalone/logging"
 	"github.com/connect-standalone/connect-standalone/runner/kafka"
 	"github.com/connect-standalone/connect-standalone/transforms"
 )
@@ -18,7 +19,11 @@ import (
 // returned FAILED, with the reason in its status, so that the connector's other tasks and the other
 // connectors carry on.
 func (h *Herder) newTask(c *connector, id int, taskCfg map[string]string, initial State) taskWorker {
-	base := newTaskBase(c.name, id, taskCfg, c.plugin.Version, h.log)
+	workerLog := logging.SourceTaskName
+	if c.plugin.Type == connectors.SinkType {
+		workerLog = logging.SinkTaskName
+	}
+	base := newTaskBase(c.name, id, taskCfg, c.plugin.Version, h.cfg.logger(workerLog), h.cfg.logger(taskCfg["task.class"]))
 	base.st.set(initial, "")
 	base.tracked = h.topics.cache(c.name)
 	fail := func(err error) taskWorker {

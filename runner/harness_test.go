@@ -83,6 +83,8 @@ func (h *harness) start() {
 		Worker: h.worker, Providers: providers, Registry: connectors.NewRegistry(h.plugins...), Offsets: store,
 		Bootstrap: []string{h.broker.Addr()}, KafkaVersion: version, WorkerID: "127.0.0.1:8083",
 		StateFile: h.stateFile, Log: log,
+		// Every component logs with its logger name, so tests can see who logged what.
+		Loggers: func(name string) zerolog.Logger { return log.With().Str("logger", name).Logger() },
 	})
 	if err != nil {
 		h.t.Fatalf("runner.New: %v", err)

@@ -19,6 +19,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/connect-standalone/connect-standalone/connectors"
+	"github.com/connect-standalone/connect-standalone/logging"
 )
 
 // ErrorKind classifies herder errors so that callers (the REST layer, the command line) can answer them.
@@ -104,7 +105,7 @@ func New(cfg Config) (*Herder, error) {
 		return nil, fmt.Errorf("worker configuration: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	h := &Herder{cfg: cfg, set: set, log: cfg.Log, conns: map[string]*connector{}, saved: map[string]bool{},
+	h := &Herder{cfg: cfg, set: set, log: cfg.logger(logging.HerderName), conns: map[string]*connector{}, saved: map[string]bool{},
 		ctx: ctx, cancel: cancel}
 	if set.topicTracking {
 		h.topics = newTopicTracker()

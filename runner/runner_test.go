@@ -575,3 +575,30 @@ func TestTopicCreation(t *testing.T) {
 		t.Fatalf("error %v; want the missing replication factor and the bad partitions named", err)
 	}
 }
+
+// TestComponentsLogUnderApacheNames: the herder, the task workers and the task itself log under the names
+// of the Apache classes doing the same work, which /admin/loggers sets levels by.
+func TestComponentsLogUnderApacheNames(t *testing.T) {
+	h := newHarness(t, nil)
+	h.create("src", map[string]string{"connector.class": "FileStreamSource", "file": h.path("not-there-yet.txt"), "topic": "t"})
+	want := map[string]string{ // logger → a message it logs
+		"org.apache.kafka.connect.runtime.standalone.StandaloneHerder": "connector started",
+		"org.apache.kafka.connect.runtime.WorkerSourceTask":            "source task started",
+		"org.apache.kafka.connect.file.FileStreamSourceTask":           "Couldn't find file",
+	}
+	kafkatest.Eventually(t, 10*time.Second, func() error {
+		logs := h.logs.String()
+		for logger, msg := range want {
+			found := false
+			for _, line := range strings.Split(logs, "\n") {
+				if strings.Contains(line, `"logger":"`+logger+`"`) && strings.Contains(line, msg) {
+					found = true
+				}
+			}
+			if !found {
+				return fmt.Errorf("no line %q from logger %s", msg, logger)
+			}
+		}
+		return nil
+	})
+}

@@ -62,7 +62,7 @@ func (w *sinkWorker) start(ctx context.Context) {
 	w.failedCh = make(chan struct{})
 	go func() {
 		defer close(w.done)
-		if err := w.task.Start(connectors.TaskContext{Log: w.log}, w.cfg); err != nil {
+		if err := w.task.Start(connectors.TaskContext{Log: w.pluginLog}, w.cfg); err != nil {
 			w.failed(fmt.Errorf("starting task %s: %w", w.name(), err))
 			w.close()
 			return

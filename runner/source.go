@@ -87,7 +87,7 @@ func (w *sourceWorker) start(parent context.Context) {
 }
 
 func (w *sourceWorker) run(ctx context.Context) {
-	if err := w.task.Start(connectors.TaskContext{Offsets: w.store.Reader(w.conn), Log: w.log}, w.cfg); err != nil {
+	if err := w.task.Start(connectors.TaskContext{Offsets: w.store.Reader(w.conn), Log: w.pluginLog}, w.cfg); err != nil {
 		w.failed(fmt.Errorf("starting task %s: %w", w.name(), err))
 		return
 	}

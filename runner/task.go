@@ -24,26 +24,29 @@ type taskWorker interface {
 // taskBase is the part of a task every kind shares: identity, status, pause control and the goroutine's
 // lifetime.
 type taskBase struct {
-	conn    string
-	id      int
-	cfg     map[string]string
-	log     zerolog.Logger
-	st      statusCell
-	pause   pauser
-	cancel  context.CancelFunc
-	done    chan struct{}
-	version string
+	conn string
+	id   int
+	cfg  map[string]string
+	log  zerolog.Logger
+	// pluginLog is the logger handed to the task itself, named after its class.
+	pluginLog zerolog.Logger
+	st        statusCell
+	pause     pauser
+	cancel    context.CancelFunc
+	done      chan struct{}
+	version   string
 	// tracked records the topics the task uses (nil when topic tracking is off); only the goroutine that
 	// sees acknowledged (source) or consumed (sink) records calls it.
 	tracked *topicCache
 }
 
-func newTaskBase(conn string, id int, cfg map[string]string, version string, log zerolog.Logger) *taskBase {
+func newTaskBase(conn string, id int, cfg map[string]string, version string, log, pluginLog zerolog.Logger) *taskBase {
 	return &taskBase{
 		conn: conn, id: id, cfg: cfg, version: version,
-		log:   log.With().Str("connector", conn).Int("task", id).Logger(),
-		done:  make(chan struct{}),
-		pause: pauser{wake: make(chan struct{})},
+		log:       log.With().Str("connector", conn).Int("task", id).Logger(),
+		pluginLog: pluginLog.With().Str("connector", conn).Int("task", id).Logger(),
+		done:      make(chan struct{}),
+		pause:     pauser{wake: make(chan struct{})},
 	}
 }
 

@@ -33,6 +33,18 @@ type Config struct {
 	// (Apache's behaviour).
 	StateFile string
 	Log       zerolog.Logger
+	// Loggers, when set, returns the named logger of a component (see package logging): the herder, the
+	// task workers and each task's plugin log under Apache's class names, so that /admin/loggers reaches
+	// them. Unset: everything logs to Log.
+	Loggers func(name string) zerolog.Logger
+}
+
+// logger returns a component's named logger.
+func (c Config) logger(name string) zerolog.Logger {
+	if c.Loggers == nil {
+		return c.Log
+	}
+	return c.Loggers(name)
 }
 
 // settings are the worker keys the runner acts on, parsed once.
