@@ -59,8 +59,8 @@ func (h *Herder) Offsets(ctx context.Context, name string) ([]connectors.Partiti
 // AlterOffsets sets offsets of a STOPPED connector (nil offset: reset that partition) and returns Apache's
 // success message. Errors, as Apache answers them: no offsets, KindInvalid "Partitions / offsets need to
 // be provided for an alter offsets request"; not stopped, KindInvalid with Apache's text; a source offset
-// that is not made of primitive values, or that the connector rejects, KindInternal with the reason; a
-// malformed sink partition or offset, KindInvalid. Source offsets are in the offsets file when it returns.
+// that is not made of primitive values, or that the connector rejects, KindInvalid with Apache's reason (Apache
+// answers these client mistakes with 500); a malformed sink partition or offset, KindInvalid. Source offsets are in the offsets file when it returns.
 func (h *Herder) AlterOffsets(ctx context.Context, name string, offsets []connectors.PartitionOffset) (string, error) {
 	if len(offsets) == 0 {
 		return "", errorf(KindInvalid, "Partitions / offsets need to be provided for an alter offsets request")
@@ -119,8 +119,8 @@ func alterHook(c *connector, resolved map[string]string, offsets []connectors.Pa
 	}
 	managed, err = a.AlterOffsets(resolved, offsets)
 	if err != nil {
-		// Apache answers an exception of the connector's hook with a 500 that carries its message.
-		return false, &Error{Kind: KindInternal, Msg: err.Error()}
+		// The hook rejects what the client sent: Apache answers 500 with its message; it is a 400.
+		return false, &Error{Kind: KindInvalid, Msg: err.Error()}
 	}
 	return managed, nil
 }
@@ -191,7 +191,7 @@ func checkPrimitive(m map[string]any) error {
 				kind = fmt.Sprintf("%T", v)
 			}
 		}
-		return errorf(KindInternal, "Offsets may only contain primitive types as values, but field %s contains %s", k, kind)
+		return errorf(KindInvalid, "Offsets may only contain primitive types as values, but field %s contains %s", k, kind)
 	}
 	return nil
 }

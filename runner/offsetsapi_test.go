@@ -113,10 +113,10 @@ func TestSourceOffsets(t *testing.T) {
 	}{
 		{"095-offsets-patch-empty-list.json", runner.KindInvalid},
 		{"096-offsets-patch-no-offsets-key.json", runner.KindInvalid},
-		{"097-offsets-patch-missing-position.json", runner.KindInternal},
-		{"098-offsets-patch-nested-value.json", runner.KindInternal},
-		{"099-offsets-patch-string-position.json", runner.KindInternal},
-		{"100-offsets-patch-null-partition.json", runner.KindInternal},
+		{"097-offsets-patch-missing-position.json", runner.KindInvalid},
+		{"098-offsets-patch-nested-value.json", runner.KindInvalid},
+		{"099-offsets-patch-string-position.json", runner.KindInvalid},
+		{"100-offsets-patch-null-partition.json", runner.KindInvalid},
 	} {
 		ex := loadExchange(t, fx.file)
 		_, err := h.herder.AlterOffsets(ctx, "src1", ex.requestOffsets(t))
@@ -202,7 +202,7 @@ func TestSourceOffsetsWithoutHook(t *testing.T) {
 	}
 	_, err = h.herder.AlterOffsets(ctx, "plain", []connectors.PartitionOffset{
 		{Partition: map[string]any{"a": []any{1}}, Offset: map[string]any{"seq": 1}}})
-	wantErr(t, err, runner.KindInternal, "Offsets may only contain primitive types as values, but field a contains ARRAY")
+	wantErr(t, err, runner.KindInvalid, "Offsets may only contain primitive types as values, but field a contains ARRAY")
 	msg, err = h.herder.ResetOffsets(ctx, "plain")
 	if err != nil || !strings.Contains(msg, "framework-managed offsets for this connector have been reset successfully") ||
 		!strings.HasSuffix(msg, "manually reset in the system that the connector uses.") {
