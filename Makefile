@@ -9,7 +9,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 BIN     := bin/connect-standalone
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: all build demo test vet fmt-check clean
+.PHONY: all build demo test vet fmt-check clean bench
 
 all: build
 
@@ -30,6 +30,19 @@ fmt-check:
 
 test: vet fmt-check
 	$(GO) test -race -count=1 -timeout 15m ./...
+
+# Performance against a kfake broker in its own process, side by side with the raw sarama clients; a few
+# minutes on 2 cores. N lines of SIZE bytes per run, RUNS runs of each scenario; COMPARE=bench/results/<file>.json
+# compares with an earlier run; BENCH_FLAGS passes more flags (see bench/README.md).
+N           ?= 1000000
+SIZE        ?= 100
+RUNS        ?= 3
+COMPARE     ?=
+BENCH_FLAGS ?=
+
+bench: build
+	$(GO) build -o bin/bench ./bench
+	bin/bench -bin $(BIN) -n $(N) -size $(SIZE) -runs $(RUNS) -version '$(VERSION)' $(if $(COMPARE),-compare '$(COMPARE)') $(BENCH_FLAGS)
 
 clean:
 	rm -rf bin
