@@ -45,6 +45,7 @@ start-up error, 3 invalid connector file.
 `
 
 func main() {
+	tuneGC()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
