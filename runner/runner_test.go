@@ -602,3 +602,46 @@ func TestComponentsLogUnderApacheNames(t *testing.T) {
 		return nil
 	})
 }
+
+// TestGracefulStopMidStreamExactlyOnce: stopping while a large file is being read and sent, then starting
+// again, delivers every line exactly once: the batch being sent is finished and its offset committed.
+func TestGracefulStopMidStreamExactlyOnce(t *testing.T) {
+	h := newHarness(t, nil)
+	in := h.path("big.txt")
+	const n = 300000
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "line-%06d\n", i)
+	}
+	appendFile(t, in, b.String())
+	cfg := map[string]string{"connector.class": "FileStreamSource", "file": in, "topic": "big"}
+	h.create("src", cfg)
+	kafkatest.Eventually(t, 30*time.Second, func() error {
+		if len(h.broker.Read("big", 1, 100*time.Millisecond)) == 0 {
+			return fmt.Errorf("no record yet")
+		}
+		return nil
+	})
+	h.restart() // graceful, while the task is still reading and sending
+	if got := len(h.broker.Read("big", n, time.Second)); got >= n {
+		t.Fatalf("all %d records were sent before the stop: the test did not stop mid-stream", got)
+	}
+	h.create("src", cfg)
+	var got []string
+	kafkatest.Eventually(t, 60*time.Second, func() error {
+		got = kafkatest.Values(h.broker.Read("big", n+1, 2*time.Second))
+		if len(got) < n {
+			return fmt.Errorf("%d of %d records", len(got), n)
+		}
+		return nil
+	})
+	seen := map[string]int{}
+	for _, v := range got {
+		seen[v]++
+	}
+	for i := range n {
+		if c := seen[fmt.Sprintf("line-%06d", i)]; c != 1 {
+			t.Fatalf("line-%06d is on the topic %d times; %d records for %d lines", i, c, len(got), n)
+		}
+	}
+}

@@ -141,6 +141,10 @@ func (w *sourceWorker) send(ctx context.Context, batch []connectors.Record) erro
 	handles := make([]*submittedRecord, len(batch))
 	w.tracker.submit(batch, handles)
 	msgs := make([]sarama.ProducerMessage, len(batch))
+	// A message's key and value point into one array per batch: boxing each slice into sarama's Encoder
+	// interface would cost an allocation per key and per value.
+	encoders := make([]sarama.ByteEncoder, 2*len(batch))
+	var stopping <-chan time.Time // set when ctx ends mid-batch
 	for i := range batch {
 		m := &msgs[i]
 		// With errors.log.include.messages, a failure is logged with the record as polled; the transforms
@@ -150,7 +154,7 @@ func (w *sourceWorker) send(ctx context.Context, batch []connectors.Record) erro
 			p := batch[i]
 			polled = &p
 		}
-		ok, err := w.convert(ctx, &batch[i], m, polled)
+		ok, err := w.convert(ctx, &batch[i], m, encoders[2*i:2*i+2], polled)
 		if err != nil {
 			w.tracker.abandon(handles[i:])
 			if errors.Is(err, errStopped) {
@@ -172,9 +176,7 @@ func (w *sourceWorker) send(ctx context.Context, batch []connectors.Record) erro
 		if polled != nil {
 			m.Metadata = &inFlight{handle: handles[i], record: polled}
 		}
-		select {
-		case w.producer.Input() <- m:
-		case <-ctx.Done():
+		if !w.hand(ctx, m, &stopping) {
 			w.tracker.abandon(handles[i:])
 			return ctx.Err()
 		}
@@ -182,10 +184,31 @@ func (w *sourceWorker) send(ctx context.Context, batch []connectors.Record) erro
 	return nil
 }
 
+// hand gives a message to the producer. Once the task is stopping, the rest of a batch already being sent
+// is still handed over, within offset.flush.timeout.ms: records of a batch may share a conservative offset
+// (FileStreamSource's do) and only the last carries the exact one, so a batch cut short would be read again
+// after a clean restart. It reports false when the producer could not take the message in time.
+func (w *sourceWorker) hand(ctx context.Context, m *sarama.ProducerMessage, stopping *<-chan time.Time) bool {
+	if *stopping == nil {
+		select {
+		case w.producer.Input() <- m:
+			return true
+		case <-ctx.Done():
+			*stopping = time.After(w.set.flushTimeout)
+		}
+	}
+	select {
+	case w.producer.Input() <- m:
+		return true
+	case <-*stopping:
+		return false
+	}
+}
+
 // convert turns a polled record into a producer message: transforms, then the header, key and value
 // converters, each failure handled by the error handler. It returns false when the record is dropped by
 // a transform or skipped. polled is the record as polled, for the log; nil when the log leaves it out.
-func (w *sourceWorker) convert(ctx context.Context, r *connectors.Record, m *sarama.ProducerMessage, polled *connectors.Record) (bool, error) {
+func (w *sourceWorker) convert(ctx context.Context, r *connectors.Record, m *sarama.ProducerMessage, enc []sarama.ByteEncoder, polled *connectors.Record) (bool, error) {
 	orig := errantRecord{source: polled}
 	if w.chain.Len() > 0 {
 		// The transforms may rewrite the record in place; a retry starts again from the record as polled.
@@ -249,10 +272,12 @@ func (w *sourceWorker) convert(ctx context.Context, r *connectors.Record, m *sar
 		}
 	}
 	if k != nil {
-		m.Key = sarama.ByteEncoder(k)
+		enc[0] = k
+		m.Key = &enc[0]
 	}
 	if v != nil {
-		m.Value = sarama.ByteEncoder(v)
+		enc[1] = v
+		m.Value = &enc[1]
 	}
 	return true, nil
 }

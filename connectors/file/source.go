@@ -108,7 +108,13 @@ func (t *SourceTask) Poll(ctx context.Context) ([]connectors.Record, error) {
 
 // extract appends the buffered complete lines to recs, up to batch.size.
 func (t *SourceTask) extract(recs []connectors.Record) []connectors.Record {
+	// Every record of a pass but the last carries the position where the pass began, in one map the pass
+	// shares: a map per line was the largest cost of reading a file. Resuming from an earlier position is
+	// always safe (the lines after it are read again); the last record carries its exact position, and the
+	// runner commits a batch whole when it stops gracefully, so a clean restart resumes exactly where it left.
 	var now time.Time
+	var shared map[string]any
+	first, start := len(recs), t.position()
 	for len(recs) < t.batchSize {
 		line, ok := t.lines.next()
 		if !ok {
@@ -121,10 +127,7 @@ func (t *SourceTask) extract(recs []connectors.Record) []connectors.Record {
 			// One clock read per pass: the lines of a pass are extracted within microseconds, the same
 			// instant for a millisecond timestamp.
 			now = time.Now()
-		}
-		var position any // stdin: offsets are not tracked, Apache stores a null position
-		if t.name != "" {
-			position = t.lines.pos
+			shared = map[string]any{positionField: start}
 		}
 		recs = append(recs, connectors.Record{
 			Topic:           t.topic,
@@ -133,10 +136,22 @@ func (t *SourceTask) extract(recs []connectors.Record) []connectors.Record {
 			Value:           decodeLine(line),
 			Timestamp:       now,
 			SourcePartition: t.partition,
-			SourceOffset:    map[string]any{positionField: position},
+			SourceOffset:    shared,
 		})
 	}
+	if len(recs) > first {
+		recs[len(recs)-1].SourceOffset = map[string]any{positionField: t.position()}
+	}
 	return recs
+}
+
+// position is the offset after the lines read so far: the byte position, or nil when reading stdin, whose
+// offsets are not tracked (Apache stores a null position).
+func (t *SourceTask) position() any {
+	if t.name == "" {
+		return nil
+	}
+	return t.lines.pos
 }
 
 // batchCap sizes a new batch: batch.size when the last read filled its buffer (a bulk read is under way),
