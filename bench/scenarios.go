@@ -374,7 +374,13 @@ func (s *suite) measureCeiling(ctx context.Context, r trial, dir, settings strin
 	}
 	s.quiet(ctx)
 	before := s.cpuNow()
-	c, err := s.procs.start("sarama "+args[0]+" ("+settings+")", filepath.Join(dir, "ceiling.log"), true, nil, nil, s.self, args...)
+	// The raw clients run with the garbage-collector settings connect-standalone gives itself (gc.go), so
+	// that the ratio compares the data paths, not the runtime's tuning. -env overrides both.
+	env := []string{"GOGC=400", "GOMEMLIMIT=26MiB"}
+	for _, k := range slices.Sorted(maps.Keys(s.opt.env)) {
+		env = append(env, k+"="+s.opt.env[k])
+	}
+	c, err := s.procs.start("sarama "+args[0]+" ("+settings+")", filepath.Join(dir, "ceiling.log"), true, nil, env, s.self, args...)
 	if err != nil {
 		return sample{}, err
 	}
