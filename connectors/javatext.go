@@ -10,6 +10,7 @@ import (
 	"math/big"
 	"math/bits"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -717,4 +718,100 @@ func (d *javaDigits) appendTo(dst []byte, neg bool) []byte {
 		dst = append(dst, 'E')
 		return strconv.AppendInt(dst, int64(e-1), 10)
 	}
+}
+
+// FormatRecord renders a record as Apache's SourceRecord.toString (sink false) or SinkRecord.toString does,
+// for the messages and log lines that include a record. A sink record's original coordinates are not kept
+// on the record; its current ones are shown.
+func FormatRecord(r *Record, sink bool) string {
+	var b strings.Builder
+	if sink {
+		b.WriteString("SinkRecord{kafkaOffset=")
+		b.WriteString(strconv.FormatInt(r.Offset, 10))
+		b.WriteString(", timestampType=")
+		b.WriteString(formatTimestampType(r.TimestampType))
+		b.WriteString(", originalTopic=")
+		b.WriteString(r.Topic)
+		b.WriteString(", originalKafkaPartition=")
+		b.WriteString(formatPartition(r.Partition))
+		b.WriteString(", originalKafkaOffset=")
+		b.WriteString(strconv.FormatInt(r.Offset, 10))
+	} else {
+		b.WriteString("SourceRecord{sourcePartition=")
+		b.WriteString(formatSourceMap(r.SourcePartition))
+		b.WriteString(", sourceOffset=")
+		b.WriteString(formatSourceMap(r.SourceOffset))
+	}
+	b.WriteString("} ConnectRecord{topic='")
+	b.WriteString(r.Topic)
+	b.WriteString("', kafkaPartition=")
+	b.WriteString(formatPartition(r.Partition))
+	b.WriteString(", key=")
+	b.WriteString(FormatValue(r.Key))
+	b.WriteString(", keySchema=")
+	b.WriteString(FormatSchema(r.KeySchema))
+	b.WriteString(", value=")
+	b.WriteString(FormatValue(r.Value))
+	b.WriteString(", valueSchema=")
+	b.WriteString(FormatSchema(r.ValueSchema))
+	b.WriteString(", timestamp=")
+	if r.Timestamp.IsZero() {
+		b.WriteString("null")
+	} else {
+		b.WriteString(strconv.FormatInt(r.Timestamp.UnixMilli(), 10))
+	}
+	b.WriteString(", headers=ConnectHeaders(headers=")
+	if len(r.Headers) > 0 {
+		b.WriteByte('[')
+		for i, h := range r.Headers {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("ConnectHeader(key=")
+			b.WriteString(h.Key)
+			b.WriteString(", value=")
+			b.WriteString(FormatValue(h.Value))
+			b.WriteString(", schema=")
+			b.WriteString(FormatSchema(h.Schema))
+			b.WriteByte(')')
+		}
+		b.WriteByte(']')
+	}
+	b.WriteString(")}")
+	return b.String()
+}
+
+func formatPartition(p int32) string {
+	if p == AnyPartition {
+		return "null"
+	}
+	return strconv.Itoa(int(p))
+}
+
+func formatSourceMap(m map[string]any) string {
+	if m == nil {
+		return "null"
+	}
+	return FormatValue(m)
+}
+
+func formatTimestampType(t TimestampType) string {
+	switch t {
+	case CreateTime:
+		return "CreateTime"
+	case LogAppendTime:
+		return "LogAppendTime"
+	}
+	return "NoTimestampType"
+}
+
+// FormatSchema renders a schema as Apache's ConnectSchema.toString does: Schema{TYPE}, or Schema{name:TYPE}.
+func FormatSchema(s *Schema) string {
+	if s == nil {
+		return "null"
+	}
+	if s.Name != "" {
+		return "Schema{" + s.Name + ":" + s.Type.String() + "}"
+	}
+	return "Schema{" + s.Type.String() + "}"
 }

@@ -246,7 +246,7 @@ func (h *errorHandler) message(st stage, class string, rec errantRecord) string 
 			b.WriteString(", timestampType=CreateTime}")
 		case rec.source != nil:
 			b.WriteString(", where source record is = ")
-			writeSourceRecord(&b, rec.source)
+			b.WriteString(connectors.FormatRecord(rec.source, false))
 		}
 	}
 	b.WriteByte('.')
@@ -357,72 +357,4 @@ func ownMessage(err error) string {
 		}
 	}
 	return msg
-}
-
-// writeSourceRecord renders a source record as Apache's SourceRecord.toString does.
-func writeSourceRecord(b *strings.Builder, r *connectors.Record) {
-	b.WriteString("SourceRecord{sourcePartition=")
-	writeMap(b, r.SourcePartition)
-	b.WriteString(", sourceOffset=")
-	writeMap(b, r.SourceOffset)
-	b.WriteString("} ConnectRecord{topic='")
-	b.WriteString(r.Topic)
-	b.WriteString("', kafkaPartition=")
-	if r.Partition == connectors.AnyPartition {
-		b.WriteString("null")
-	} else {
-		b.WriteString(strconv.Itoa(int(r.Partition)))
-	}
-	b.WriteString(", key=")
-	b.WriteString(connectors.FormatValue(r.Key))
-	b.WriteString(", keySchema=")
-	writeSchema(b, r.KeySchema)
-	b.WriteString(", value=")
-	b.WriteString(connectors.FormatValue(r.Value))
-	b.WriteString(", valueSchema=")
-	writeSchema(b, r.ValueSchema)
-	b.WriteString(", timestamp=")
-	if r.Timestamp.IsZero() {
-		b.WriteString("null")
-	} else {
-		b.WriteString(strconv.FormatInt(r.Timestamp.UnixMilli(), 10))
-	}
-	b.WriteString(", headers=ConnectHeaders(headers=")
-	if len(r.Headers) > 0 {
-		b.WriteByte('[')
-		for i, h := range r.Headers {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString("ConnectHeader(key=")
-			b.WriteString(h.Key)
-			b.WriteString(", value=")
-			b.WriteString(connectors.FormatValue(h.Value))
-			b.WriteString(", schema=")
-			writeSchema(b, h.Schema)
-			b.WriteByte(')')
-		}
-		b.WriteByte(']')
-	}
-	b.WriteString(")}")
-}
-
-func writeMap(b *strings.Builder, m map[string]any) {
-	if m == nil {
-		b.WriteString("null")
-		return
-	}
-	b.WriteString(connectors.FormatValue(m))
-}
-
-// writeSchema renders a schema as Apache's ConnectSchema.toString does.
-func writeSchema(b *strings.Builder, s *connectors.Schema) {
-	switch {
-	case s == nil:
-		b.WriteString("null")
-	case s.Name != "":
-		b.WriteString("Schema{" + s.Name + ":" + s.Type.String() + "}")
-	default:
-		b.WriteString("Schema{" + s.Type.String() + "}")
-	}
 }

@@ -212,7 +212,11 @@ func describeRecord(t *testing.T, r *connectors.Record) string {
 	if !r.Timestamp.IsZero() {
 		ts = strconv.FormatInt(r.Timestamp.UnixMilli(), 10)
 	}
-	fmt.Fprintf(&b, "topic=%s partition=%s timestamp=%s\n", r.Topic, partitionString(r.Partition), ts)
+	partition := "null"
+	if r.Partition != connectors.AnyPartition {
+		partition = strconv.Itoa(int(r.Partition))
+	}
+	fmt.Fprintf(&b, "topic=%s partition=%s timestamp=%s\n", r.Topic, partition, ts)
 	fmt.Fprintf(&b, "key: %s | %s\n", schemaJSON(t, r.KeySchema), describeValue(r.Key))
 	fmt.Fprintf(&b, "value: %s | %s\n", schemaJSON(t, r.ValueSchema), describeValue(r.Value))
 	b.WriteString("headers:")

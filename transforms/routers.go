@@ -219,7 +219,7 @@ func (t *timestampRouter) Configure(cfg map[string]string) error {
 
 func (t *timestampRouter) Apply(r *connectors.Record) (*connectors.Record, error) {
 	if r.Timestamp.IsZero() {
-		return nil, dataError("Timestamp missing on record: %s", recordString(r, t.sink))
+		return nil, dataError("Timestamp missing on record: %s", connectors.FormatRecord(r, t.sink))
 	}
 	ts := t.format.format(r.Timestamp.UnixMilli())
 	topic := strings.ReplaceAll(t.topicFormat, "${topic}", r.Topic)

@@ -70,17 +70,6 @@ func lookupField(s *connectors.Schema, name string) (*connectors.Field, error) {
 	return s.Field(name), nil
 }
 
-// schemaString is ConnectSchema.toString.
-func schemaString(s *connectors.Schema) string {
-	if s == nil {
-		return "null"
-	}
-	if s.Name != "" {
-		return "Schema{" + s.Name + ":" + s.Type.String() + "}"
-	}
-	return "Schema{" + s.Type.String() + "}"
-}
-
 // schemaCache remembers the schemas a transform derived from the schemas it saw, as Apache's LRU caches of
 // 16 do, so that a stream of records with one schema builds it once and hands the converters the same
 // schema every time. Schemas are looked up by identity first, then by equality.

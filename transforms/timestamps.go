@@ -118,7 +118,7 @@ func kindOf(s *connectors.Schema) (string, error) {
 	case s.Type == connectors.Int64:
 		return tsUnix, nil
 	}
-	return "", &Exception{Class: ConnectException, Message: "Schema " + schemaString(s) + " does not correspond to a known timestamp type format"}
+	return "", &Exception{Class: ConnectException, Message: "Schema " + connectors.FormatSchema(s) + " does not correspond to a known timestamp type format"}
 }
 
 func (t *timestampConverter) Apply(r *connectors.Record) (*connectors.Record, error) {
