@@ -749,38 +749,15 @@ func (n *jsonNode) longValue() int64 {
 	case numInt, numLong:
 		return n.i
 	}
-	return truncatedInteger(n.text)
-}
-
-func (n *jsonNode) intValue() int32 { return int32(n.longValue()) }
-
-// truncatedInteger is BigInteger.longValue of a number's integer part: its low 64 bits.
-func truncatedInteger(text string) int64 {
-	d, err := parseDecimal(text)
+	// Jackson's longValue of a big or fractional number: the integer part's low 64 bits.
+	d, err := parseDecimal(n.text)
 	if err != nil {
 		return 0
 	}
-	u := d.Unscaled
-	switch {
-	case d.Scale > 0:
-		if int64(d.Scale) > int64(len(u.String())) {
-			return 0
-		}
-		u = new(big.Int).Quo(u, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(d.Scale)), nil))
-	case d.Scale < 0:
-		if d.Scale < -64 {
-			return 0 // a multiple of 2^64
-		}
-		u = new(big.Int).Mul(u, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(-d.Scale)), nil))
-	}
-	return int64(lowBits(u))
+	return connectors.DecimalLong(d)
 }
 
-// lowBits returns the low 64 bits of x in two's complement.
-func lowBits(x *big.Int) uint64 {
-	m := new(big.Int).And(x, new(big.Int).SetUint64(math.MaxUint64))
-	return m.Uint64()
-}
+func (n *jsonNode) intValue() int32 { return int32(n.longValue()) }
 
 func (n *jsonNode) doubleValue() float64 {
 	if n.kind != jsonNumber {

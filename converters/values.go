@@ -513,7 +513,7 @@ func numericRank(t connectors.Type) (int, bool) {
 // type when the value is integral, FLOAT32 or FLOAT64 when it has a non-zero scale and is finite in that
 // type, else a Decimal. It returns nil for a token that is not a number.
 func parseValuesNumber(token string) *schemaAndValue {
-	d, ok := parseJavaBigDecimal(token)
+	d, ok := connectors.ParseDecimal(token)
 	if !ok {
 		return nil
 	}
@@ -537,49 +537,6 @@ func parseValuesNumber(token string) *schemaAndValue {
 		}
 	}
 	return &schemaAndValue{connectors.DecimalSchema(d.Scale, false), d}
-}
-
-// parseJavaBigDecimal is new BigDecimal(String) for ASCII text: a sign, digits with at most one point
-// (at least one digit), and an optional exponent, the resulting scale fitting in 32 bits.
-func parseJavaBigDecimal(s string) (connectors.Decimal, bool) {
-	i := 0
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		i++
-	}
-	digits, point := 0, false
-	for ; i < len(s); i++ {
-		switch {
-		case isDigit(s[i]):
-			digits++
-			continue
-		case s[i] == '.' && !point:
-			point = true
-			continue
-		}
-		break
-	}
-	if digits == 0 {
-		return connectors.Decimal{}, false
-	}
-	if i < len(s) {
-		if s[i] != 'e' && s[i] != 'E' {
-			return connectors.Decimal{}, false
-		}
-		j := i + 1
-		if j < len(s) && (s[j] == '+' || s[j] == '-') {
-			j++
-		}
-		if j == len(s) {
-			return connectors.Decimal{}, false
-		}
-		for k := j; k < len(s); k++ {
-			if !isDigit(s[k]) {
-				return connectors.Decimal{}, false
-			}
-		}
-	}
-	d, err := parseDecimal(s)
-	return d, err == nil
 }
 
 // exactInt64 is BigDecimal.longValueExact: the value when it is integral and fits in 64 bits.
@@ -647,11 +604,11 @@ func convertValueTo(to *connectors.Schema, v any) (any, error) {
 				return x, nil
 			case int8, int16, int32, int64, float32, float64:
 				// BigDecimal.valueOf(double): the digits of Double.toString.
-				d, _ := parseJavaBigDecimal(connectors.FormatFloat64(numberAsDouble(x)))
+				d, _ := connectors.ParseDecimal(connectors.FormatFloat64(numberAsDouble(x)))
 				return d, nil
 			case string:
 				// Apache returns the double value here, not a BigDecimal, and fails on anything else.
-				d, ok := parseJavaBigDecimal(x)
+				d, ok := connectors.ParseDecimal(x)
 				if !ok {
 					return nil, errCrash
 				}
@@ -807,14 +764,14 @@ func valuesAsLong(v any) (int64, error) {
 	case int64:
 		return x, nil
 	case float32:
-		return javaDoubleToLong(float64(x)), nil
+		return connectors.DoubleToLong(float64(x)), nil
 	case float64:
-		return javaDoubleToLong(x), nil
+		return connectors.DoubleToLong(x), nil
 	case connectors.Decimal:
-		return decimalLong(x), nil
+		return connectors.DecimalLong(x), nil
 	case string:
-		if d, ok := parseJavaBigDecimal(x); ok {
-			return decimalLong(d), nil
+		if d, ok := connectors.ParseDecimal(x); ok {
+			return connectors.DecimalLong(d), nil
 		}
 	}
 	return 0, errRevert
@@ -826,7 +783,7 @@ func valuesAsDouble(v any) (float64, error) {
 	case connectors.Decimal:
 		return bigDecimalFloat(x, connectors.FormatDecimal(x), 64), nil
 	case string:
-		if d, ok := parseJavaBigDecimal(x); ok {
+		if d, ok := connectors.ParseDecimal(x); ok {
 			return bigDecimalFloat(d, x, 64), nil
 		}
 		return 0, errRevert
@@ -853,24 +810,6 @@ func numberAsDouble(v any) float64 {
 		return x
 	}
 	return 0
-}
-
-// javaDoubleToLong is Java's (long) cast: truncation, saturating at the int64 limits, NaN to 0.
-func javaDoubleToLong(f float64) int64 {
-	switch {
-	case f != f:
-		return 0
-	case f >= math.MaxInt64:
-		return math.MaxInt64
-	case f <= math.MinInt64:
-		return math.MinInt64
-	}
-	return int64(f)
-}
-
-// decimalLong is BigDecimal.longValue: the integer part's low 64 bits.
-func decimalLong(d connectors.Decimal) int64 {
-	return truncatedInteger(connectors.FormatDecimal(d))
 }
 
 // parseTemporal is Values.parseAsTemporal: text of exactly the length of HH:mm:ss.SSS'Z' (13),

@@ -414,7 +414,7 @@ func specValue(t testing.TB, s string) any {
 	case "date":
 		return time.UnixMilli(num(64)).UTC()
 	case "decimal":
-		d, ok := parseBigDecimal(v)
+		d, ok := connectors.ParseDecimal(v)
 		if !ok {
 			t.Fatalf("bad decimal %q", v)
 		}

@@ -2,7 +2,6 @@ package transforms
 
 import (
 	"math"
-	"math/big"
 	"strconv"
 	"strings"
 	"time"
@@ -68,11 +67,11 @@ func longValue(v any) int64 {
 	case int64:
 		return x
 	case float32:
-		return doubleToLong(float64(x))
+		return connectors.DoubleToLong(float64(x))
 	case float64:
-		return doubleToLong(x)
+		return connectors.DoubleToLong(x)
 	case connectors.Decimal:
-		return decimalLong(x)
+		return connectors.DecimalLong(x)
 	}
 	return 0
 }
@@ -116,19 +115,6 @@ func doubleValue(v any) float64 {
 	return float64(longValue(v))
 }
 
-// doubleToLong is Java's (long) cast: NaN is 0, out-of-range values saturate.
-func doubleToLong(f float64) int64 {
-	switch {
-	case f != f:
-		return 0
-	case f >= math.MaxInt64:
-		return math.MaxInt64
-	case f <= math.MinInt64:
-		return math.MinInt64
-	}
-	return int64(f)
-}
-
 // doubleToInt is Java's (int) cast.
 func doubleToInt(f float64) int32 {
 	switch {
@@ -140,28 +126,6 @@ func doubleToInt(f float64) int32 {
 		return math.MinInt32
 	}
 	return int32(f)
-}
-
-// decimalLong is BigDecimal.longValue: the integer part's low 64 bits.
-func decimalLong(d connectors.Decimal) int64 {
-	i := decimalInteger(d)
-	mask := new(big.Int).SetUint64(math.MaxUint64)
-	return int64(i.And(i, mask).Uint64())
-}
-
-// decimalInteger is BigDecimal.toBigInteger: the value truncated towards zero.
-func decimalInteger(d connectors.Decimal) *big.Int {
-	i := new(big.Int)
-	if d.Unscaled != nil {
-		i.Set(d.Unscaled)
-	}
-	switch {
-	case d.Scale > 0:
-		i.Quo(i, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(d.Scale)), nil))
-	case d.Scale < 0:
-		i.Mul(i, new(big.Int).Exp(big.NewInt(10), big.NewInt(-int64(d.Scale)), nil))
-	}
-	return i
 }
 
 // parseJavaInteger is Byte.parseByte, Short.parseShort, Integer.parseInt or Long.parseLong: an optional
@@ -210,59 +174,6 @@ func parseJavaFloat(s string, bits int) (float64, bool) {
 func isHexWithoutExponentEnd(s string) bool {
 	l := strings.ToLower(s)
 	return strings.Contains(l, "0x") && !strings.Contains(l, "p")
-}
-
-// parseBigDecimal is new BigDecimal(String): an optional sign, digits with an optional point, and an
-// optional exponent; no spaces.
-func parseBigDecimal(s string) (connectors.Decimal, bool) {
-	i := 0
-	neg := false
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		neg = s[i] == '-'
-		i++
-	}
-	var digits strings.Builder
-	frac, seenPoint, seenDigit := 0, false, false
-	for ; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case isDigit(c):
-			digits.WriteByte(c)
-			seenDigit = true
-			if seenPoint {
-				frac++
-			}
-			continue
-		case c == '.' && !seenPoint:
-			seenPoint = true
-			continue
-		}
-		break
-	}
-	if !seenDigit {
-		return connectors.Decimal{}, false
-	}
-	exp := int64(0)
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		e, err := strconv.ParseInt(s[i+1:], 10, 32)
-		if err != nil || s[i+1:] == "" {
-			return connectors.Decimal{}, false
-		}
-		exp = e
-		i = len(s)
-	}
-	if i != len(s) {
-		return connectors.Decimal{}, false
-	}
-	scale := int64(frac) - exp
-	if scale != int64(int32(scale)) {
-		return connectors.Decimal{}, false
-	}
-	u, _ := new(big.Int).SetString(digits.String(), 10)
-	if neg {
-		u.Neg(u)
-	}
-	return connectors.Decimal{Unscaled: u, Scale: int32(scale)}, true
 }
 
 // epoch0 is new java.util.Date(0).

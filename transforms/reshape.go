@@ -239,7 +239,7 @@ func maskedWith(v any, replacement string) (any, error) {
 	case string:
 		return replacement, nil
 	case connectors.Decimal:
-		d, ok := parseBigDecimal(replacement)
+		d, ok := connectors.ParseDecimal(replacement)
 		if !ok {
 			return nil, dataError("Unable to convert %s (class java.lang.String) to number", replacement)
 		}
@@ -248,19 +248,19 @@ func maskedWith(v any, replacement string) (any, error) {
 	default:
 		return nil, dataError("Cannot mask value of type class %s with custom replacement.", connectors.JavaClass(v))
 	}
-	d, ok := parseBigDecimal(replacement)
+	d, ok := connectors.ParseDecimal(replacement)
 	if !ok {
 		return nil, dataError("Unable to convert %s (class java.lang.String) to a number", replacement)
 	}
 	switch v.(type) {
 	case int8:
-		return int8(decimalLong(d)), nil
+		return int8(connectors.DecimalLong(d)), nil
 	case int16:
-		return int16(decimalLong(d)), nil
+		return int16(connectors.DecimalLong(d)), nil
 	case int32:
-		return int32(decimalLong(d)), nil
+		return int32(connectors.DecimalLong(d)), nil
 	case int64:
-		return decimalLong(d), nil
+		return connectors.DecimalLong(d), nil
 	}
 	f, _ := strconv.ParseFloat(replacement, 64) // the grammar was checked; out of range is ±Inf as in Java
 	if _, ok := v.(float32); ok {
