@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/connect-standalone/connect-standalone/internal/fixtures"
 	"github.com/connect-standalone/connect-standalone/internal/kafkatest"
 )
 
@@ -375,9 +376,9 @@ func TestKill9LosesNothing(t *testing.T) {
 
 // TestApacheOffsetsTakeover: a worker switching from Apache keeps Apache's offsets file and re-reads nothing.
 func TestApacheOffsetsTakeover(t *testing.T) {
-	fixture, err := os.ReadFile(filepath.Join("..", "shared", "fixtures", "apache-3.6", "offsets", "a1-one-connector-3-lines.offsets"))
+	fixture, err := os.ReadFile(fixtures.Dir(t, "offsets", "a1-one-connector-3-lines.offsets"))
 	if err != nil {
-		t.Skipf("Apache fixtures not available: %v", err)
+		t.Fatal(err)
 	}
 	b := kafkatest.Start(t, kafkatest.Options{})
 	dir := t.TempDir()

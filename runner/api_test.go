@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/connect-standalone/connect-standalone/config"
 	"github.com/connect-standalone/connect-standalone/connectors"
+	"github.com/connect-standalone/connect-standalone/internal/fixtures"
 	"github.com/connect-standalone/connect-standalone/internal/kafkatest"
 	"github.com/connect-standalone/connect-standalone/runner"
 )
@@ -42,7 +42,7 @@ type exchange struct {
 
 func loadExchange(t *testing.T, file string) exchange {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(fixtures(t, "rest"), file))
+	b, err := os.ReadFile(fixtures.Dir(t, "rest", file))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/connect-standalone/connect-standalone/connectors"
+	"github.com/connect-standalone/connect-standalone/internal/fixtures"
 	"github.com/connect-standalone/connect-standalone/internal/kafkatest"
 	"github.com/connect-standalone/connect-standalone/runner"
 )
@@ -29,30 +30,6 @@ const (
 	jsonConverter   = "org.apache.kafka.connect.json.JsonConverter"
 	stringConverter = "org.apache.kafka.connect.storage.StringConverter"
 )
-
-// fixtures returns a directory of Apache 3.6's recorded outputs, found beside the repository.
-func fixtures(t *testing.T, sub string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("repository root not found")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "fixtures", "apache-3.6", sub)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("Apache fixtures not available: %v", err)
-	}
-	return p
-}
 
 // TestFileSourceBytesOnTopic: lines of a file reach the topic as exactly the bytes Apache's converters
 // produce (file-connectors.md §1.8).
@@ -188,7 +165,7 @@ func TestTypedBytesOnTopic(t *testing.T) {
 // TestSinkWritesWhatApacheWrote replays the records Apache's FileStreamSink consumed (sink-text fixtures)
 // through the real broker and compares the file byte for byte.
 func TestSinkWritesWhatApacheWrote(t *testing.T) {
-	dir := fixtures(t, "sink-text")
+	dir := fixtures.Dir(t, "sink-text")
 	raw, err := os.ReadFile(filepath.Join(dir, "inputs.json"))
 	if err != nil {
 		t.Fatal(err)
