@@ -36,6 +36,9 @@ const (
 	OffsetStoreName = "org.apache.kafka.connect.storage.FileOffsetBackingStore"
 	// BrokerName is the embedded broker's logger; Apache's broker logs under kafka.*.
 	BrokerName = "kafka.server.EmbeddedBroker"
+	// ReloadName is the file watcher's logger (Apache never reloads its files): a child of the command
+	// line's, so that a level set for ConnectStandalone applies to it too.
+	ReloadName = CommandLineName + ".Reload"
 	// RootName is how the REST API names the root logger (any case).
 	RootName = "root"
 )
@@ -71,6 +74,8 @@ type Setting struct {
 type Levels struct {
 	base zerolog.Logger
 	now  func() time.Time
+	// out is where every event goes, in the format log.format names; SetFormat switches it.
+	out *formatWriter
 
 	mu    sync.Mutex
 	root  *node
@@ -99,18 +104,46 @@ func New(w io.Writer, level, format string) (*Levels, error) {
 	if lvl, ok := levelNames[name]; !ok || lvl < zerolog.TraceLevel || lvl > zerolog.ErrorLevel || name == "ALL" {
 		return nil, fmt.Errorf("log.level %q: want one of trace, debug, info, warn, error", level)
 	}
-	out := w
-	switch strings.ToLower(strings.TrimSpace(format)) {
-	case "", "console":
-		out = zerolog.ConsoleWriter{Out: w, TimeFormat: "2006-01-02 15:04:05.000", NoColor: !isTerminal(w)}
-	case "json":
-	default:
-		return nil, fmt.Errorf("log.format %q: want console or json", format)
+	out := &formatWriter{raw: w}
+	if err := out.set(format); err != nil {
+		return nil, err
 	}
 	// Every event passes the base level; each named logger's sampler applies its own level.
 	base := zerolog.New(out).Level(zerolog.TraceLevel).With().Timestamp().Logger()
-	return newLevels(base, name, time.Now), nil
+	l := newLevels(base, name, time.Now)
+	l.out = out
+	return l, nil
 }
+
+// SetFormat switches every logger to a log.format (console or json) at once.
+func (l *Levels) SetFormat(format string) error {
+	if l.out == nil {
+		return fmt.Errorf("log.format cannot be changed: the loggers were not built by New")
+	}
+	return l.out.set(format)
+}
+
+// formatWriter receives every event as zerolog's JSON line and writes it in the current format.
+type formatWriter struct {
+	raw io.Writer
+	cur atomic.Pointer[io.Writer]
+}
+
+func (f *formatWriter) set(format string) error {
+	var w io.Writer
+	switch strings.ToLower(strings.TrimSpace(format)) {
+	case "", "console":
+		w = zerolog.ConsoleWriter{Out: f.raw, TimeFormat: "2006-01-02 15:04:05.000", NoColor: !isTerminal(f.raw)}
+	case "json":
+		w = f.raw
+	default:
+		return fmt.Errorf("log.format %q: want console or json", format)
+	}
+	f.cur.Store(&w)
+	return nil
+}
+
+func (f *formatWriter) Write(p []byte) (int, error) { return (*f.cur.Load()).Write(p) }
 
 func newLevels(base zerolog.Logger, rootLevel string, now func() time.Time) *Levels {
 	l := &Levels{base: base, now: now, root: &node{name: RootName, explicit: rootLevel}, nodes: map[string]*node{}}

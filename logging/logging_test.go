@@ -180,3 +180,37 @@ func TestValidLevel(t *testing.T) {
 	}
 	var _ zerolog.Sampler = (*node)(nil)
 }
+
+// TestSetFormat: log.format changes while the process runs, for loggers handed out before the change too;
+// an unknown format is refused and changes nothing.
+func TestSetFormat(t *testing.T) {
+	var buf bytes.Buffer
+	l, err := New(&buf, "info", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := l.Logger(HerderName)
+	log.Info().Str("k", "v").Msg("as json")
+	if got := messages(lines(t, &buf)); !slices.Equal(got, []string{"as json"}) {
+		t.Fatalf("json lines %q", got)
+	}
+	if err := l.SetFormat("console"); err != nil {
+		t.Fatal(err)
+	}
+	log.Info().Str("k", "v").Msg("as text")
+	out := buf.String()
+	if strings.HasPrefix(out, "{") || !strings.Contains(out, "INF") || !strings.Contains(out, "as text") || !strings.Contains(out, "k=v") {
+		t.Fatalf("console line %q", out)
+	}
+	buf.Reset()
+	if err := l.SetFormat("xml"); err == nil || err.Error() != `log.format "xml": want console or json` {
+		t.Fatalf("SetFormat(xml) = %v", err)
+	}
+	if err := l.SetFormat("json"); err != nil {
+		t.Fatal(err)
+	}
+	log.Info().Msg("json again")
+	if got := messages(lines(t, &buf)); !slices.Equal(got, []string{"json again"}) {
+		t.Fatalf("json lines %q", got)
+	}
+}
