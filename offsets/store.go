@@ -247,8 +247,12 @@ func newEntry(connector string, partition, offset map[string]any) (entryKey, *en
 	}
 }
 
-// Path returns the file name the store was opened with.
-func (s *FileStore) Path() string { return s.path }
+// Path returns the file name the store was opened with (or moved to).
+func (s *FileStore) Path() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.path
+}
 
 // Get returns the stored offset of one partition of a connector, or nil. Partitions are matched by
 // structure: {"a":1,"b":"x"} built in any key order, with 1 as an int or an int64, is the same partition.
@@ -347,7 +351,11 @@ func (s *FileStore) sorted() []entryKey {
 func (s *FileStore) Flush() error {
 	s.flushMu.Lock()
 	defer s.flushMu.Unlock()
+	return s.flushLocked()
+}
 
+// flushLocked is Flush; the caller holds s.flushMu.
+func (s *FileStore) flushLocked() error {
 	s.mu.Lock()
 	if s.version == s.flushed {
 		s.mu.Unlock()
