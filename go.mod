@@ -4,6 +4,7 @@ go 1.26.8
 
 require (
 	github.com/IBM/sarama v1.61.1
+	github.com/fsnotify/fsnotify v1.10.1
 	github.com/magiconair/properties v1.18.12
 	github.com/rs/zerolog v1.35.1
 	github.com/twmb/franz-go v1.22.2

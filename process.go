@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/IBM/sarama"
@@ -22,6 +25,7 @@ import (
 	"github.com/connect-standalone/connect-standalone/rest"
 	"github.com/connect-standalone/connect-standalone/runner"
 	"github.com/connect-standalone/connect-standalone/runner/kafka"
+	"github.com/connect-standalone/connect-standalone/runner/reload"
 	"github.com/connect-standalone/connect-standalone/transforms"
 )
 
@@ -30,18 +34,42 @@ const restShutdownTimeout = 10 * time.Second
 
 // process is everything one run of the command holds.
 type process struct {
-	log             zerolog.Logger
-	rest            *rest.Server
-	broker          *broker.Broker
-	store           *offsets.FileStore
-	herder          *runner.Herder
-	shutdownTimeout time.Duration
+	ctx     context.Context // ends at SIGINT/SIGTERM
+	log     zerolog.Logger
+	levels  *logging.Levels
+	rest    *rest.Server
+	broker  *broker.Broker
+	store   *offsets.FileStore
+	herder  *runner.Herder
+	watcher *reload.Watcher
+
+	workerPath string
+	// The worker configuration in effect. Start-up sets it; afterwards only ApplyWorker, called by the
+	// watcher one reload at a time, replaces it.
+	worker       *workerConfig
+	startWorker  *workerConfig     // the one read at start, which the restart-only keys still follow
+	clientWorker map[string]string // the worker configuration the clients get (effective bootstrap.servers)
+	bootstrap    []string
+	clusterID    string
+	kafkaVersion sarama.KafkaVersion
+	// shutdownTimeout is task.shutdown.graceful.timeout.ms, read when the process stops.
+	shutdownTimeout atomic.Int64
 }
 
-// start reads the worker file and starts the services; any error is a worker-configuration or start-up
-// error (exit 2), and names the file, line and key where it can.
-func start(ctx context.Context, workerPath string, stderr io.Writer) (*process, error) {
-	wf, err := config.Load(workerPath)
+// workerConfig is a worker file read and checked the way start-up and every reload check it.
+type workerConfig struct {
+	file      *config.File
+	hash      string
+	worker    map[string]string // config providers resolved
+	values    config.Values
+	providers *config.Providers
+	rest      rest.Config
+}
+
+// readWorker parses and validates the content of the worker file. Errors name the file, the line and the
+// key.
+func readWorker(path string, data []byte) (*workerConfig, error) {
+	wf, err := config.ParseProperties(path, data)
 	if err != nil {
 		return nil, err
 	}
@@ -57,15 +85,35 @@ func start(ctx context.Context, workerPath string, stderr io.Writer) (*process, 
 	if err != nil {
 		return nil, wf.Annotate(err)
 	}
-	levels, err := logging.New(stderr, values.String(config.LogLevel), values.String(config.LogFormat))
+	restCfg, err := rest.WorkerConfig(values)
 	if err != nil {
-		return nil, wf.Annotate(&config.Error{Key: config.LogLevel, Msg: err.Error()})
+		return nil, wf.Annotate(err)
 	}
-	log := levels.Logger(logging.CommandLineName)
-	for _, k := range config.WorkerDef().Unknown(worker, config.WorkerPrefixes()...) {
-		log.Warn().Str("file", workerPath).Msgf("The configuration '%s' was supplied but isn't a known config.", k)
+	if _, err := kafka.ParseOverridePolicy(worker[config.ClientOverridePolicy]); err != nil {
+		return nil, wf.Annotate(&config.Error{Key: config.ClientOverridePolicy, Msg: err.Error()})
 	}
-	p := &process{log: log, shutdownTimeout: time.Duration(values.Long(config.TaskShutdownTimeout)) * time.Millisecond}
+	return &workerConfig{file: wf, hash: reload.Hash(data), worker: worker, values: values, providers: providers, rest: restCfg}, nil
+}
+
+// start reads the worker file and starts the services; any error is a worker-configuration or start-up
+// error (exit 2), and names the file, line and key where it can.
+func start(ctx context.Context, workerPath string, stderr io.Writer) (*process, error) {
+	data, err := os.ReadFile(workerPath)
+	if err != nil {
+		return nil, fmt.Errorf("reading properties: %w", err)
+	}
+	wc, err := readWorker(workerPath, data)
+	if err != nil {
+		return nil, err
+	}
+	levels, err := logging.New(stderr, wc.values.String(config.LogLevel), wc.values.String(config.LogFormat))
+	if err != nil {
+		return nil, wc.file.Annotate(&config.Error{Key: config.LogLevel, Msg: err.Error()})
+	}
+	p := &process{ctx: ctx, log: levels.Logger(logging.CommandLineName), levels: levels, workerPath: workerPath, worker: wc,
+		startWorker: wc}
+	p.warnUnknown(wc)
+	p.shutdownTimeout.Store(int64(time.Duration(wc.values.Long(config.TaskShutdownTimeout)) * time.Millisecond))
 	ok := false
 	defer func() {
 		if !ok {
@@ -76,64 +124,81 @@ func start(ctx context.Context, workerPath string, stderr io.Writer) (*process, 
 	// The REST ports are bound first, as Apache does: a second worker on the same port fails at once, and the
 	// worker id (shown in statuses) can carry the port actually bound. Until the herder exists requests are
 	// answered 503.
-	restCfg, err := rest.WorkerConfig(values)
-	if err != nil {
-		return nil, wf.Annotate(err)
-	}
-	restCfg.Commit, restCfg.Loggers, restCfg.Log = version, levels, levels.Logger(logging.RestServerName)
-	if p.rest, err = rest.Listen(restCfg); err != nil {
+	if p.rest, err = rest.Listen(p.restConfig(wc)); err != nil {
 		return nil, err
 	}
 
-	bootstrap := values.List(config.BootstrapServers)
-	if listeners := values.List(config.EmbeddedBrokerListeners); len(listeners) > 0 {
-		b, err := broker.Start(broker.Config{Listeners: listeners, DataDir: values.String(config.EmbeddedBrokerDataDir)},
+	if listeners := wc.values.List(config.EmbeddedBrokerListeners); len(listeners) > 0 {
+		b, err := broker.Start(broker.Config{Listeners: listeners, DataDir: wc.values.String(config.EmbeddedBrokerDataDir)},
 			levels.Logger(logging.BrokerName))
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", workerPath, err)
 		}
 		p.broker = b
-		if _, set := worker[config.BootstrapServers]; !set {
-			bootstrap = b.Addrs()
-		}
 	}
-	// Every client gets the same bootstrap list the user gave or the embedded broker's.
-	worker[config.BootstrapServers] = strings.Join(bootstrap, ",")
+	p.bootstrap = p.bootstrapOf(wc)
+	p.clientWorker = clientWorker(wc, p.bootstrap)
 
-	if _, err := kafka.ParseOverridePolicy(worker[config.ClientOverridePolicy]); err != nil {
-		return nil, wf.Annotate(&config.Error{Key: config.ClientOverridePolicy, Msg: err.Error()})
-	}
-
-	p.store, err = offsets.Open(values.String(config.OffsetStorageFile), levels.Logger(logging.OffsetStoreName))
+	p.store, err = offsets.Open(wc.values.String(config.OffsetStorageFile), levels.Logger(logging.OffsetStoreName))
 	if err != nil {
-		return nil, wf.Annotate(&config.Error{Key: config.OffsetStorageFile, Msg: err.Error()})
+		return nil, wc.file.Annotate(&config.Error{Key: config.OffsetStorageFile, Msg: err.Error()})
 	}
 
-	clusterID, kafkaVersion, err := connectKafka(ctx, worker, bootstrap, log)
+	p.clusterID, p.kafkaVersion, err = connectKafka(ctx, p.clientWorker, p.bootstrap, p.log)
 	if err != nil {
 		return nil, err
 	}
-	log.Info().Strs("bootstrap.servers", bootstrap).Str("kafka_cluster_id", clusterID).Stringer("protocol", kafkaVersion).Msg("connected to Kafka")
+	p.log.Info().Strs("bootstrap.servers", p.bootstrap).Str("kafka_cluster_id", p.clusterID).Stringer("protocol", p.kafkaVersion).Msg("connected to Kafka")
 
 	registry := connectors.NewRegistry(slices.Concat(file.Plugins(), converters.Plugins(), transforms.Plugins())...)
 	p.herder, err = runner.New(runner.Config{
-		Worker:       worker,
-		Providers:    providers,
+		Worker:       p.clientWorker,
+		Providers:    wc.providers,
 		Registry:     registry,
 		Offsets:      p.store,
-		Bootstrap:    bootstrap,
-		KafkaVersion: kafkaVersion,
+		Bootstrap:    p.bootstrap,
+		KafkaVersion: p.kafkaVersion,
 		WorkerID:     p.rest.WorkerID(),
-		StateFile:    config.ConnectorsStateFilePath(values),
+		StateFile:    config.ConnectorsStateFilePath(wc.values),
 		Log:          levels.Logger(logging.HerderName),
 		Loggers:      levels.Logger,
 	})
 	if err != nil {
-		return nil, wf.Annotate(err)
+		return nil, wc.file.Annotate(err)
 	}
-	p.rest.Start(p.herder, clusterID)
+	p.rest.Start(p.herder, p.clusterID)
 	ok = true
 	return p, nil
+}
+
+// restConfig is the REST server's configuration for a worker configuration.
+func (p *process) restConfig(wc *workerConfig) rest.Config {
+	c := wc.rest
+	c.Commit, c.Loggers, c.Log = version, p.levels, p.levels.Logger(logging.RestServerName)
+	return c
+}
+
+// warnUnknown logs Apache's warning for each key of the worker file that no definition knows.
+func (p *process) warnUnknown(wc *workerConfig) {
+	for _, k := range config.WorkerDef().Unknown(wc.worker, config.WorkerPrefixes()...) {
+		p.log.Warn().Str("file", wc.file.Path).Msgf("The configuration '%s' was supplied but isn't a known config.", k)
+	}
+}
+
+// bootstrapOf is the brokers every client connects to: those the user gave, else the embedded broker's.
+func (p *process) bootstrapOf(wc *workerConfig) []string {
+	if _, set := wc.worker[config.BootstrapServers]; !set && p.broker != nil {
+		return p.broker.Addrs()
+	}
+	return wc.values.List(config.BootstrapServers)
+}
+
+// clientWorker is the worker configuration the clients are built from: every client gets the same
+// bootstrap list, the user's or the embedded broker's.
+func clientWorker(wc *workerConfig, bootstrap []string) map[string]string {
+	w := maps.Clone(wc.worker)
+	w[config.BootstrapServers] = strings.Join(bootstrap, ",")
+	return w
 }
 
 // connectKafka looks up the cluster id and the protocol version to speak, as Apache does before it starts
@@ -168,9 +233,12 @@ func connectKafka(ctx context.Context, worker map[string]string, bootstrap []str
 	return id, v, nil
 }
 
-// shutdown stops the REST server (letting requests in flight finish), the connectors (final offset
-// commits), then the embedded broker.
+// shutdown stops the file watcher (so that no reload reaches a stopping herder), the REST server (letting
+// requests in flight finish), the connectors (final offset commits), then the embedded broker.
 func (p *process) shutdown() {
+	if p.watcher != nil {
+		p.watcher.Stop()
+	}
 	if p.rest != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), restShutdownTimeout)
 		if err := p.rest.Shutdown(ctx); err != nil {

@@ -23,6 +23,7 @@ const (
 	TopicTrackingEnable     = "topic.tracking.enable"
 	TopicTrackingAllowReset = "topic.tracking.allow.reset"
 	ConnectorsStateFile     = "connectors.state.file"
+	ConnectorsDir           = "connectors.dir"
 	Listeners               = "listeners"
 	AdminListeners          = "admin.listeners"
 	EmbeddedBrokerListeners = "embedded.broker.listeners"
@@ -142,6 +143,8 @@ func WorkerDef() *Def {
 			Doc: "The directory where the embedded broker keeps its log. Not set: the embedded broker keeps everything in memory."},
 		Key{Name: ConnectorsStateFile, Type: String, Importance: Low,
 			Doc: "The file where connectors created or changed through the REST API (their configurations and whether they are running, paused or stopped) are saved, so that a restart brings them back; Apache's standalone worker forgets them. Not set: the offsets file's name followed by .connectors.json. An empty value turns saving off, as in Apache. Connectors defined by connector files given on the command line are not saved: at start their files win."},
+		Key{Name: ConnectorsDir, Type: String, Importance: Low,
+			Doc: "A directory whose *.properties and *.json files each define a connector, like the connector files given on the command line. Connectors are created, reconfigured and deleted as files are added, changed and removed there while the worker runs; a file that cannot be applied is reported and the others run. Not set: no directory is watched."},
 		Key{Name: LogLevel, Type: String, Default: "info", Validator: OneOfIgnoreCase("trace", "debug", "info", "warn", "error"), Importance: Low,
 			Doc: "The lowest level of log messages written: trace, debug, info, warn or error."},
 		Key{Name: LogFormat, Type: String, Default: "console", Validator: OneOf("console", "json"), Importance: Low,

@@ -19,6 +19,7 @@ import (
 
 // api is what the handlers serve once the herder exists.
 type api struct {
+	srv           *Server
 	h             *runner.Herder
 	clusterID     string
 	commit        string
@@ -84,6 +85,8 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 	s.handle(mux, listLoggers, "GET /admin/loggers")
 	s.handle(mux, getLogger, "GET /admin/loggers/{logger}")
 	s.handle(mux, setLogger, "PUT /admin/loggers/{logger}")
+	s.handle(mux, getReload, "GET /admin/reload")
+	s.handle(mux, postReload, "POST /admin/reload")
 }
 
 // handle registers fn for the patterns. The middleware answers every request before Start itself, so the
@@ -164,7 +167,11 @@ func health(a *api, w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusInternalServerError, healthUnhealthy)
 		return
 	}
-	writeJSON(w, http.StatusOK, healthHealthy)
+	// A file that could not be reloaded leaves the worker healthy (the last good configuration runs), but
+	// is worth a look: it is listed, and the answer is otherwise Apache's.
+	h := healthHealthy
+	h.ReloadErrors = reloadErrors(a.srv.reloaderOf())
+	writeJSON(w, http.StatusOK, h)
 }
 
 func listConnectors(a *api, w http.ResponseWriter, r *http.Request) {

@@ -19,12 +19,14 @@ type serverInfo struct {
 type healthStatus struct {
 	Status  string `json:"status"`
 	Message string `json:"message"`
+	// ReloadErrors (an extension) lists the files whose last change could not be applied.
+	ReloadErrors []reloadError `json:"reload_errors,omitempty"`
 }
 
 var (
-	healthStarting  = healthStatus{"starting", "Worker is still starting up."}
-	healthHealthy   = healthStatus{"healthy", "Worker has completed startup and is ready to handle requests."}
-	healthUnhealthy = healthStatus{"unhealthy", "Worker was unable to handle this request and may be unable to handle other requests."}
+	healthStarting  = healthStatus{Status: "starting", Message: "Worker is still starting up."}
+	healthHealthy   = healthStatus{Status: "healthy", Message: "Worker has completed startup and is ready to handle requests."}
+	healthUnhealthy = healthStatus{Status: "unhealthy", Message: "Worker was unable to handle this request and may be unable to handle other requests."}
 )
 
 type taskID struct {

@@ -14,8 +14,13 @@ import (
 // handler wraps a mux with what applies to every request: response header rules, CORS, trailing slashes,
 // the body size limit, the 503 answer before Start, and JSON answers where net/http would answer in plain
 // text (unknown route, wrong verb).
-func (s *Server) handler(mux *http.ServeMux) http.Handler {
+func (s *Server) handler(b *binding) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		cfg, rt := s.cfg.Load(), s.routing.Load()
+		mux := rt.main
+		if b.admin.Load() && rt.admin != nil {
+			mux = rt.admin
+		}
 		// Every request is logged once answered, as Apache's request log does, under the REST server's logger
 		// (PUT /admin/loggers/org.apache.kafka.connect.runtime.rest.RestServer {"level":"WARN"} quiets it).
 		began, uri := time.Now(), r.URL.RequestURI()
@@ -24,8 +29,8 @@ func (s *Server) handler(mux *http.ServeMux) http.Handler {
 			s.log.Info().Str("remote", r.RemoteAddr).Str("method", r.Method).Str("uri", uri).Int("status", w.status).
 				Int("bytes", w.bytes).Dur("duration", time.Since(began)).Str("user_agent", r.UserAgent()).Msg("REST request")
 		}()
-		s.addHeaders(w.Header())
-		if s.cors(w, r) {
+		addHeaders(cfg, w.Header())
+		if cors(cfg, w, r) {
 			return
 		}
 		// Apache serves /connectors/ like /connectors.
@@ -104,9 +109,9 @@ func acceptsJSON(r *http.Request) bool {
 	return false
 }
 
-// addHeaders applies response.http.headers.config. The rules were checked at start.
-func (s *Server) addHeaders(h http.Header) {
-	for _, rule := range s.cfg.HeaderRules {
+// addHeaders applies response.http.headers.config. The rules were checked when the configuration was read.
+func addHeaders(cfg *Config, h http.Header) {
+	for _, rule := range cfg.HeaderRules {
 		value := rule.Value
 		action := strings.ToLower(rule.Action)
 		if action == "setdate" || action == "adddate" {
@@ -144,14 +149,14 @@ const (
 
 // cors adds the CORS headers to a request from an allowed origin, and answers a preflight request itself
 // (reporting true). With no access.control.allow.origin it does nothing, as Apache.
-func (s *Server) cors(w http.ResponseWriter, r *http.Request) bool {
-	if s.cfg.AllowOrigin == "" {
+func cors(cfg *Config, w http.ResponseWriter, r *http.Request) bool {
+	if cfg.AllowOrigin == "" {
 		return false
 	}
 	h := w.Header()
 	h.Add("Vary", "Origin")
 	origin := r.Header.Get("Origin")
-	if origin == "" || !originAllowed(s.cfg.AllowOrigin, origin) {
+	if origin == "" || !originAllowed(cfg.AllowOrigin, origin) {
 		return false
 	}
 	// The origin is echoed rather than "*" because credentials are allowed, which "*" forbids.
@@ -161,7 +166,7 @@ func (s *Server) cors(w http.ResponseWriter, r *http.Request) bool {
 	if r.Method != http.MethodOptions || method == "" {
 		return false
 	}
-	methods := s.cfg.AllowMethods
+	methods := cfg.AllowMethods
 	if strings.TrimSpace(methods) == "" {
 		methods = defaultAllowMethods
 	}

@@ -20,10 +20,11 @@ func TestServerTimeouts(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Shutdown(context.Background())
-	if len(s.servers) != 2 {
-		t.Fatalf("%d servers, want one per listener", len(s.servers))
+	if len(s.bound) != 2 {
+		t.Fatalf("%d servers, want one per listener", len(s.bound))
 	}
-	for _, srv := range s.servers {
+	for _, b := range s.bound {
+		srv := b.srv
 		if srv.ReadHeaderTimeout != 10*time.Second || srv.ReadTimeout != 30*time.Second || srv.IdleTimeout != 2*time.Minute ||
 			srv.WriteTimeout != 33*time.Second {
 			t.Fatalf("timeouts: header %s, read %s, write %s, idle %s", srv.ReadHeaderTimeout, srv.ReadTimeout, srv.WriteTimeout, srv.IdleTimeout)
@@ -31,8 +32,8 @@ func TestServerTimeouts(t *testing.T) {
 	}
 	d, _ := Listen(Config{Listeners: []string{"http://127.0.0.1:0"}, Loggers: levels})
 	defer d.Shutdown(context.Background())
-	if d.cfg.RequestTimeout != 90*time.Second || d.cfg.HealthTimeout != 10*time.Second || d.servers[0].WriteTimeout != 120*time.Second {
-		t.Fatalf("default timeouts: request %s, health %s, write %s", d.cfg.RequestTimeout, d.cfg.HealthTimeout, d.servers[0].WriteTimeout)
+	if c := d.cfg.Load(); c.RequestTimeout != 90*time.Second || c.HealthTimeout != 10*time.Second || d.bound[0].srv.WriteTimeout != 120*time.Second {
+		t.Fatalf("default timeouts: request %s, health %s, write %s", c.RequestTimeout, c.HealthTimeout, d.bound[0].srv.WriteTimeout)
 	}
 }
 

@@ -23,25 +23,28 @@ func (h *Herder) newTask(c *connector, id int, taskCfg map[string]string, initia
 	if c.plugin.Type == connectors.SinkType {
 		workerLog = logging.SinkTaskName
 	}
+	e := h.current()
 	base := newTaskBase(c.name, id, taskCfg, c.plugin.Version, h.cfg.logger(workerLog), h.cfg.logger(taskCfg["task.class"]))
 	base.st.set(initial, "")
-	base.tracked = h.topics.cache(c.name)
+	if e.set.topicTracking {
+		base.tracked = h.topics.cache(c.name)
+	}
 	fail := func(err error) taskWorker {
 		t := &failedTask{base}
 		close(t.done)
 		t.failed(err)
 		return t
 	}
-	connCfg, err := h.resolve(c.config)
+	connCfg, err := e.resolve(c.config)
 	if err != nil {
 		return fail(err)
 	}
-	resolvedTask, err := h.resolve(taskCfg)
+	resolvedTask, err := e.resolve(taskCfg)
 	if err != nil {
 		return fail(err)
 	}
 	base.cfg = resolvedTask
-	conv, err := newConverters(h.cfg.Registry, h.cfg.Worker, connCfg)
+	conv, err := newConverters(h.cfg.Registry, e.worker, connCfg)
 	if err != nil {
 		return fail(fmt.Errorf("connector %s: %w", c.name, err))
 	}
@@ -63,7 +66,7 @@ func (h *Herder) newTask(c *connector, id int, taskCfg map[string]string, initia
 		if !ok {
 			return fail(fmt.Errorf("%s is not a source connector", c.plugin.Class))
 		}
-		props, err := kafka.ProducerProps(h.cfg.Worker, connCfg, c.name, id)
+		props, err := kafka.ProducerProps(e.worker, connCfg, c.name, id)
 		if err != nil {
 			return fail(fmt.Errorf("connector %s: %w", c.name, err))
 		}
@@ -72,13 +75,13 @@ func (h *Herder) newTask(c *connector, id int, taskCfg map[string]string, initia
 			return fail(fmt.Errorf("connector %s: %w", c.name, err))
 		}
 		h.warn(c.name, warnings)
-		h.tuneClient(scfg)
+		e.tune(scfg)
 		scfg.Producer.Return.Successes = true
 		scfg.Producer.Return.Errors = true
 		w := &sourceWorker{taskBase: base, task: src.NewTask(), chain: chain, conv: conv, errs: errs,
-			tracker: newSubmitted(), store: h.cfg.Offsets, set: h.set}
-		w.topics, err = newTopicCreator(h.cfg.Worker, connCfg, func() (sarama.ClusterAdmin, error) {
-			props, err := kafka.AdminProps(h.cfg.Worker, connCfg, c.name, id)
+			tracker: newSubmitted(), store: h.cfg.Offsets, set: e.set}
+		w.topics, err = newTopicCreator(e.worker, connCfg, func() (sarama.ClusterAdmin, error) {
+			props, err := kafka.AdminProps(e.worker, connCfg, c.name, id)
 			if err != nil {
 				return nil, err
 			}
@@ -86,8 +89,8 @@ func (h *Herder) newTask(c *connector, id int, taskCfg map[string]string, initia
 			if err != nil {
 				return nil, err
 			}
-			h.tuneClient(acfg)
-			return sarama.NewClusterAdmin(h.cfg.Bootstrap, acfg)
+			e.tune(acfg)
+			return sarama.NewClusterAdmin(e.bootstrap, acfg)
 		}, base.log)
 		if err != nil {
 			return fail(fmt.Errorf("connector %s: %w", c.name, err))
@@ -96,7 +99,7 @@ func (h *Herder) newTask(c *connector, id int, taskCfg map[string]string, initia
 		w.cancel = cancel
 		go func() {
 			p, ok := connectRetrying(ctx, w.taskBase, func() (sarama.AsyncProducer, error) {
-				return sarama.NewAsyncProducer(h.cfg.Bootstrap, scfg)
+				return sarama.NewAsyncProducer(e.bootstrap, scfg)
 			})
 			if !ok {
 				w.st.set(Unassigned, "")
@@ -112,7 +115,7 @@ func (h *Herder) newTask(c *connector, id int, taskCfg map[string]string, initia
 		if !ok {
 			return fail(fmt.Errorf("%s is not a sink connector", c.plugin.Class))
 		}
-		props, err := kafka.ConsumerProps(h.cfg.Worker, connCfg, c.name, id)
+		props, err := kafka.ConsumerProps(e.worker, connCfg, c.name, id)
 		if err != nil {
 			return fail(fmt.Errorf("connector %s: %w", c.name, err))
 		}
@@ -121,20 +124,20 @@ func (h *Herder) newTask(c *connector, id int, taskCfg map[string]string, initia
 			return fail(fmt.Errorf("connector %s: %w", c.name, err))
 		}
 		h.warn(c.name, warnings)
-		h.tuneClient(scfg)
+		e.tune(scfg)
 		scfg.Consumer.Return.Errors = true
 		batch, err := kafka.MaxPollRecords(props)
 		if err != nil {
 			return fail(fmt.Errorf("connector %s: %w", c.name, err))
 		}
 		w := &sinkWorker{taskBase: base, task: snk.NewTask(), conv: conv, chain: chain, errs: errs,
-			taskClass: taskCfg["task.class"], set: h.set, maxBatch: batch}
+			taskClass: taskCfg["task.class"], set: e.set, maxBatch: batch}
 		if err := w.subscribe(connCfg); err != nil {
 			return fail(fmt.Errorf("connector %s: %w", c.name, err))
 		}
 		var dlq *dlqClients
 		if dlqCfg.topic != "" {
-			if dlq, err = h.dlqClients(connCfg, c.name, id, dlqCfg); err != nil {
+			if dlq, err = h.dlqClients(e, connCfg, c.name, id, dlqCfg); err != nil {
 				return fail(fmt.Errorf("connector %s: %w", c.name, err))
 			}
 		}
@@ -142,7 +145,7 @@ func (h *Herder) newTask(c *connector, id int, taskCfg map[string]string, initia
 		w.cancel = cancel
 		go func() {
 			g, ok := connectRetrying(ctx, w.taskBase, func() (sarama.ConsumerGroup, error) {
-				return sarama.NewConsumerGroup(h.cfg.Bootstrap, props["group.id"], scfg)
+				return sarama.NewConsumerGroup(e.bootstrap, props["group.id"], scfg)
 			})
 			if !ok {
 				w.st.set(Unassigned, "")
@@ -152,7 +155,7 @@ func (h *Herder) newTask(c *connector, id int, taskCfg map[string]string, initia
 			w.group = g
 			if w.regex != nil {
 				cl, ok := connectRetrying(ctx, w.taskBase, func() (sarama.Client, error) {
-					return sarama.NewClient(h.cfg.Bootstrap, scfg)
+					return sarama.NewClient(e.bootstrap, scfg)
 				})
 				if !ok {
 					_ = g.Close()
@@ -198,8 +201,8 @@ type dlqClients struct {
 
 // dlqClients builds the configurations of the dead letter queue's producer (client.id
 // connector-dlq-producer-<conn>-<task>) and admin client, as Apache's Worker does.
-func (h *Herder) dlqClients(connCfg map[string]string, conn string, task int, s dlqSettings) (*dlqClients, error) {
-	pprops, err := kafka.DLQProducerProps(h.cfg.Worker, connCfg, conn, task)
+func (h *Herder) dlqClients(e *env, connCfg map[string]string, conn string, task int, s dlqSettings) (*dlqClients, error) {
+	pprops, err := kafka.DLQProducerProps(e.worker, connCfg, conn, task)
 	if err != nil {
 		return nil, err
 	}
@@ -208,10 +211,10 @@ func (h *Herder) dlqClients(connCfg map[string]string, conn string, task int, s 
 		return nil, err
 	}
 	h.warn(conn, warnings)
-	h.tuneClient(pcfg)
+	e.tune(pcfg)
 	pcfg.Producer.Return.Successes = true
 	pcfg.Producer.Return.Errors = true
-	aprops, err := kafka.DLQAdminProps(h.cfg.Worker, connCfg)
+	aprops, err := kafka.DLQAdminProps(e.worker, connCfg)
 	if err != nil {
 		return nil, err
 	}
@@ -219,8 +222,8 @@ func (h *Herder) dlqClients(connCfg map[string]string, conn string, task int, s 
 	if err != nil {
 		return nil, err
 	}
-	h.tuneClient(acfg)
-	return &dlqClients{settings: s, conn: conn, task: task, bootstrap: h.cfg.Bootstrap, producer: pcfg, admin: acfg}, nil
+	e.tune(acfg)
+	return &dlqClients{settings: s, conn: conn, task: task, bootstrap: e.bootstrap, producer: pcfg, admin: acfg}, nil
 }
 
 // open creates the dead letter queue topic if needed and connects its producer, waiting for the brokers as
@@ -286,23 +289,15 @@ func connectRetrying[T any](ctx context.Context, t *taskBase, connect func() (T,
 	}
 }
 
-// tuneClient applies what every client of the worker shares.
-func (h *Herder) tuneClient(c *sarama.Config) {
-	c.Version = h.cfg.KafkaVersion
-}
-
 func (h *Herder) warn(conn string, warnings []kafka.Warning) {
 	for _, w := range warnings {
 		h.log.Warn().Str("connector", conn).Msg(w.String())
 	}
 }
 
-// resolve applies config providers to a configuration.
+// resolve applies the config providers in effect to a configuration.
 func (h *Herder) resolve(cfg map[string]string) (map[string]string, error) {
-	if h.cfg.Providers == nil {
-		return cfg, nil
-	}
-	return h.cfg.Providers.Resolve(cfg)
+	return h.current().resolve(cfg)
 }
 
 // failedTask stands for a task that could not be built: it reports FAILED until restarted.

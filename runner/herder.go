@@ -18,6 +18,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/connect-standalone/connect-standalone/config"
 	"github.com/connect-standalone/connect-standalone/connectors"
 	"github.com/connect-standalone/connect-standalone/logging"
 )
@@ -39,6 +40,9 @@ const (
 type Error struct {
 	Kind ErrorKind
 	Msg  string
+	// Problems are the problems of an invalid connector configuration, one per key where they are about one
+	// (Msg lists them all); callers that know where each key was written can say so.
+	Problems config.Errors
 }
 
 func (e *Error) Error() string { return e.Msg }
@@ -58,8 +62,9 @@ func KindOf(err error) ErrorKind {
 
 // Herder owns every connector of this process.
 type Herder struct {
+	// cfg is the configuration New was given; the parts a worker reload changes are in env.
 	cfg Config
-	set settings
+	env atomic.Pointer[env]
 	log zerolog.Logger
 
 	// op serialises state changes; it is held for a whole operation, including waits for tasks to stop.
@@ -69,7 +74,7 @@ type Herder struct {
 	mu    sync.RWMutex
 	conns map[string]*connector
 
-	// topics records the topics each connector uses; nil when topic.tracking.enable is false.
+	// topics records the topics each connector uses (when topic.tracking.enable is true).
 	topics *topicTracker
 	// saved are the connector names the state file holds (as last read or written). Guarded by op.
 	saved map[string]bool
@@ -100,21 +105,22 @@ type connector struct {
 
 // New returns a herder. Call Shutdown to stop it.
 func New(cfg Config) (*Herder, error) {
-	set, err := parseSettings(cfg.Worker)
+	e, err := newEnv(cfg.Worker, cfg.Providers, cfg.Bootstrap, cfg.KafkaVersion, cfg.WorkerID, cfg.StateFile)
 	if err != nil {
 		return nil, fmt.Errorf("worker configuration: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	h := &Herder{cfg: cfg, set: set, log: cfg.logger(logging.HerderName), conns: map[string]*connector{}, saved: map[string]bool{},
-		ctx: ctx, cancel: cancel}
-	if set.topicTracking {
-		h.topics = newTopicTracker()
-	}
+	h := &Herder{cfg: cfg, log: cfg.logger(logging.HerderName), conns: map[string]*connector{}, saved: map[string]bool{},
+		topics: newTopicTracker(), ctx: ctx, cancel: cancel}
+	h.env.Store(e)
 	return h, nil
 }
 
+// current returns the worker configuration in effect.
+func (h *Herder) current() *env { return h.env.Load() }
+
 // WorkerID returns the id shown in statuses.
-func (h *Herder) WorkerID() string { return h.cfg.WorkerID }
+func (h *Herder) WorkerID() string { return h.current().workerID }
 
 func (h *Herder) get(name string) *connector {
 	h.mu.RLock()
@@ -179,10 +185,21 @@ func (h *Herder) put(name string, cfg map[string]string, target TargetState, own
 	if err != nil {
 		return nil, err
 	}
+	return h.apply(name, cfg, plugin, target, owner), nil
+}
+
+// apply (re)starts a connector with a validated configuration. A connector that already runs with that
+// configuration and target state is left running; only its owner is updated. The caller holds h.op.
+func (h *Herder) apply(name string, cfg map[string]string, plugin connectors.Plugin, target TargetState, owner string) *ConnectorInfo {
 	old := h.get(name)
 	if old != nil {
-		if maps.Equal(old.config, cfg) && old.target == target && old.owner == owner && old.st.get().State != Failed {
-			return h.info(old), nil
+		if maps.Equal(old.config, cfg) && old.target == target && old.st.get().State != Failed {
+			if old.owner != owner {
+				h.mu.Lock()
+				old.owner = owner
+				h.mu.Unlock()
+			}
+			return h.info(old)
 		}
 		h.stopConnector(old)
 	}
@@ -195,7 +212,7 @@ func (h *Herder) put(name string, cfg map[string]string, target TargetState, own
 	h.conns[name] = c
 	h.mu.Unlock()
 	h.startConnector(c)
-	return h.info(c), nil
+	return h.info(c)
 }
 
 // Delete stops a connector and forgets it. Its source offsets are kept, as in Apache: a new connector of the
@@ -207,17 +224,22 @@ func (h *Herder) Delete(name string) error {
 	if err != nil {
 		return err
 	}
-	h.stopConnector(c)
-	h.mu.Lock()
-	delete(h.conns, name)
-	h.mu.Unlock()
-	// Apache keeps a connector's active topics until it is deleted.
-	h.topics.forget(name)
-	h.log.Info().Str("connector", name).Msg("connector deleted")
+	h.remove(c)
 	if c.owner == "" {
 		return h.save()
 	}
 	return nil
+}
+
+// remove stops a connector and forgets it, keeping its offsets. The caller holds h.op.
+func (h *Herder) remove(c *connector) {
+	h.stopConnector(c)
+	h.mu.Lock()
+	delete(h.conns, c.name)
+	h.mu.Unlock()
+	// Apache keeps a connector's active topics until it is deleted.
+	h.topics.forget(c.name)
+	h.log.Info().Str("connector", c.name).Msg("connector deleted")
 }
 
 // Pause pauses a connector and its tasks.
@@ -375,7 +397,7 @@ func (h *Herder) RestartTask(name string, id int) error {
 // restartTask stops one task (gracefully, with its final commit) and starts it again with the same
 // configuration; the new task reports initial until it runs.
 func (h *Herder) restartTask(c *connector, id int, initial State) {
-	ctx, cancel := context.WithTimeout(context.Background(), h.set.shutdownTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), h.current().set.shutdownTimeout)
 	c.tasks[id].stop(ctx)
 	cancel()
 	t := h.newTask(c, id, c.taskConfigs[id], initial)
@@ -393,7 +415,7 @@ func (h *Herder) Shutdown() {
 	h.mu.RLock()
 	all := slices.Collect(maps.Values(h.conns))
 	h.mu.RUnlock()
-	ctx, cancel := context.WithTimeout(context.Background(), h.set.shutdownTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), h.current().set.shutdownTimeout)
 	defer cancel()
 	var wg sync.WaitGroup
 	for _, c := range all {
@@ -517,7 +539,7 @@ func (h *Herder) stopConnector(c *connector) {
 
 // stopTasks stops a connector's tasks, sharing one deadline of task.shutdown.graceful.timeout.ms.
 func (h *Herder) stopTasks(c *connector) {
-	ctx, cancel := context.WithTimeout(context.Background(), h.set.shutdownTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), h.current().set.shutdownTimeout)
 	defer cancel()
 	var wg sync.WaitGroup
 	for _, t := range c.tasks {

@@ -474,16 +474,17 @@ func committedOffsets(admin sarama.ClusterAdmin, group string) (map[topicPartiti
 // connector's consumer group. It gives up waiting when ctx ends; fn then finishes in the background and
 // the client is closed after it.
 func (h *Herder) withGroupAdmin(ctx context.Context, c *connector, fn func(admin sarama.ClusterAdmin, group string) error) error {
-	resolved, err := h.resolve(c.config)
+	e := h.current()
+	resolved, err := e.resolve(c.config)
 	if err != nil {
 		return err
 	}
-	cprops, err := kafka.ConsumerProps(h.cfg.Worker, resolved, c.name, 0)
+	cprops, err := kafka.ConsumerProps(e.worker, resolved, c.name, 0)
 	if err != nil {
 		return err
 	}
 	group := kafka.GroupID(cprops)
-	aprops, err := kafka.AdminProps(h.cfg.Worker, resolved, c.name, 0)
+	aprops, err := kafka.AdminProps(e.worker, resolved, c.name, 0)
 	if err != nil {
 		return err
 	}
@@ -495,10 +496,10 @@ func (h *Herder) withGroupAdmin(ctx context.Context, c *connector, fn func(admin
 		return err
 	}
 	h.warn(c.name, warnings)
-	h.tuneClient(acfg)
+	e.tune(acfg)
 	done := make(chan error, 1)
 	go func() {
-		admin, err := sarama.NewClusterAdmin(h.cfg.Bootstrap, acfg)
+		admin, err := sarama.NewClusterAdmin(e.bootstrap, acfg)
 		if err != nil {
 			done <- err
 			return

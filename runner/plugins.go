@@ -106,12 +106,13 @@ func (h *Herder) Validate(pathPlugin string, cfg map[string]string) (*ConfigInfo
 	if !ok {
 		return nil, errorf(KindInternal, "%s is not a connector", plugin.Class)
 	}
-	resolved, err := h.resolve(cfg)
+	e := h.current()
+	resolved, err := e.resolve(cfg)
 	if err != nil {
 		return nil, &Error{Kind: KindInvalid, Msg: err.Error()}
 	}
 
-	def := h.connectorDef(plugin, impl, resolved)
+	def := h.connectorDef(e, plugin, impl, resolved)
 	results := def.Validate(resolved)
 	byName := make(map[string]*config.Result, len(results))
 	for i := range results {
@@ -166,10 +167,10 @@ func (h *Herder) Validate(pathPlugin string, cfg map[string]string) (*ConfigInfo
 // connectorDef is the definition a connector configuration is checked against: the framework keys of its
 // kind, the keys of its transformations and predicates, its topic creation settings (sources, when topic
 // creation applies), then the connector's own keys.
-func (h *Herder) connectorDef(plugin connectors.Plugin, impl connectors.Connector, resolved map[string]string) *config.Def {
+func (h *Herder) connectorDef(e *env, plugin connectors.Plugin, impl connectors.Connector, resolved map[string]string) *config.Def {
 	ts, ps := transforms.PluginSets(h.cfg.Registry)
 	def := config.WithTransforms(config.ConnectorDef(string(plugin.Type)), resolved, ts, ps)
-	if plugin.Type == connectors.SourceType && topicCreationEnabled(h.cfg.Worker, resolved) {
+	if plugin.Type == connectors.SourceType && topicCreationEnabled(e.worker, resolved) {
 		def = def.Merge(config.TopicCreationDef(resolved))
 	}
 	return def.Merge(impl.Config())

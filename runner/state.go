@@ -41,26 +41,20 @@ type stateConnector struct {
 	InitialState TargetState       `json:"initial_state"`
 }
 
-// CreateOwned creates a connector defined by a connector file (owner is the file's path). File-owned
-// connectors are not saved in the state file, and a saved connector of the same name is dropped from it: at
-// start the file wins. REST changes to a file-owned connector apply until the process stops. Otherwise as
-// Create.
+// CreateOwned creates a connector defined by a connector file (owner is the file's path), as ApplyFile does,
+// but fails if a connector of that name exists. File-owned connectors are not saved in the state file, and
+// a saved connector of the same name is dropped from it: at start the file wins. REST changes to a
+// file-owned connector apply until its file changes or the process stops.
 func (h *Herder) CreateOwned(owner, name string, config map[string]string, target TargetState) (*ConnectorInfo, error) {
 	h.op.Lock()
 	defer h.op.Unlock()
 	if h.get(name) != nil {
 		return nil, errorf(KindExists, "Connector %s already exists", name)
 	}
-	info, err := h.put(name, config, target, owner)
-	if err != nil {
+	if _, err := h.applyFile(owner, &FileConnector{Name: name, Config: config, Target: target}); err != nil {
 		return nil, err
 	}
-	if h.saved[name] {
-		if err := h.save(); err != nil {
-			return nil, err
-		}
-	}
-	return info, nil
+	return h.info(h.get(name)), nil
 }
 
 // Restore recreates the connectors earlier runs created or changed through REST, from the state file
@@ -68,26 +62,44 @@ func (h *Herder) CreateOwned(owner, name string, config map[string]string, targe
 // command line's files define) are left to their files. A missing state file restores nothing; an
 // unreadable one, or a saved connector that can no longer be created, is an error naming the file.
 func (h *Herder) Restore(skip []string) error {
-	path := h.cfg.StateFile
+	path := h.current().stateFile
 	if path == "" {
 		return nil
 	}
-	removeStaleTemps(path, h.log)
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
+	doc, err := h.readState(path)
+	if err != nil {
+		return err
+	}
+	if doc == nil {
 		h.log.Info().Str("file", path).Msg("no connectors state file yet; connectors created through the REST API will be saved there")
 		return nil
 	}
+	h.op.Lock()
+	defer h.op.Unlock()
+	return h.restore(path, doc, skip)
+}
+
+// readState reads and checks a state file; a missing one is nil.
+func (h *Herder) readState(path string) (*stateDoc, error) {
+	removeStaleTemps(path, h.log)
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
 	if err != nil {
-		return fmt.Errorf("connectors state file %s: %w", path, err)
+		return nil, fmt.Errorf("connectors state file %s: %w", path, err)
 	}
 	doc, err := decodeState(data)
 	if err != nil {
-		return fmt.Errorf("connectors state file %s cannot be read: %v. Correct it, or delete it to forget "+
+		return nil, fmt.Errorf("connectors state file %s cannot be read: %v. Correct it, or delete it to forget "+
 			"the connectors created through the REST API", path, err)
 	}
-	h.op.Lock()
-	defer h.op.Unlock()
+	return doc, nil
+}
+
+// restore creates the connectors of a state file that do not exist and are not in skip. The caller holds
+// h.op.
+func (h *Herder) restore(path string, doc *stateDoc, skip []string) error {
 	restored := 0
 	for _, sc := range doc.Connectors {
 		h.saved[sc.Name] = true
@@ -158,7 +170,7 @@ func (h *Herder) saveIfREST(name string) error {
 // save rewrites the state file with every connector not owned by a connector file. The change it records
 // is already in effect; an error says it would not survive a restart. The caller holds h.op.
 func (h *Herder) save() error {
-	path := h.cfg.StateFile
+	path := h.current().stateFile
 	if path == "" {
 		return nil
 	}

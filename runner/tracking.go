@@ -113,7 +113,7 @@ func (c *topicCache) note(topic string) {
 // its topics were reset, sorted. An unknown connector has none (Apache does not check existence).
 // topic.tracking.enable=false: KindForbidden "Topic tracking is disabled.".
 func (h *Herder) Topics(name string) ([]string, error) {
-	if h.topics == nil {
+	if !h.current().set.topicTracking {
 		return nil, errorf(KindForbidden, "Topic tracking is disabled.")
 	}
 	return h.topics.list(name), nil
@@ -122,10 +122,11 @@ func (h *Herder) Topics(name string) ([]string, error) {
 // ResetTopics forgets a connector's active topics. KindForbidden "Topic tracking is disabled." or
 // "Topic tracking reset is disabled.". An unknown connector is not an error, as in Apache.
 func (h *Herder) ResetTopics(name string) error {
-	if h.topics == nil {
+	set := h.current().set
+	if !set.topicTracking {
 		return errorf(KindForbidden, "Topic tracking is disabled.")
 	}
-	if !h.set.topicTrackingReset {
+	if !set.topicTrackingReset {
 		return errorf(KindForbidden, "Topic tracking reset is disabled.")
 	}
 	h.topics.reset(name)

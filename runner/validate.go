@@ -14,6 +14,12 @@ import (
 // validate checks a connector configuration the way creating it through the REST API does, and returns its
 // plugin. The same checks serve connector files at start-up, REST calls and reloads.
 func (h *Herder) validate(cfg map[string]string) (connectors.Plugin, error) {
+	return h.validateWith(h.current(), cfg)
+}
+
+// validateWith is validate under a given worker configuration. An invalid configuration is a KindInvalid
+// *Error listing every problem in Apache's words, with the problems keyed in Problems.
+func (h *Herder) validateWith(e *env, cfg map[string]string) (connectors.Plugin, error) {
 	name := cfg["name"]
 	if err := checkName(name); err != nil {
 		return connectors.Plugin{}, err
@@ -26,7 +32,7 @@ func (h *Herder) validate(cfg map[string]string) (connectors.Plugin, error) {
 	if err != nil {
 		return connectors.Plugin{}, &Error{Kind: KindInvalid, Msg: err.Error()}
 	}
-	problems, err := h.configProblems(plugin, cfg)
+	problems, err := h.configProblems(e, plugin, cfg)
 	if err != nil {
 		return plugin, err
 	}
@@ -34,47 +40,44 @@ func (h *Herder) validate(cfg map[string]string) (connectors.Plugin, error) {
 		return plugin, &Error{Kind: KindInvalid, Msg: fmt.Sprintf(
 			"Connector configuration is invalid and contains the following %d error(s):\n%s\n"+
 				"You can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`",
-			len(problems), strings.Join(problems, "\n"))}
+			len(problems), strings.Join(problems.Messages(), "\n")), Problems: problems}
 	}
 	return plugin, nil
 }
 
-// configProblems lists every problem of a configuration, in Apache's words.
-func (h *Herder) configProblems(plugin connectors.Plugin, cfg map[string]string) ([]string, error) {
+// configProblems lists every problem of a configuration, in Apache's words, each with its key when it is
+// about one.
+func (h *Herder) configProblems(e *env, plugin connectors.Plugin, cfg map[string]string) (config.Errors, error) {
 	impl, ok := plugin.New().(connectors.Connector)
 	if !ok {
 		return nil, errorf(KindInternal, "%s is not a connector", plugin.Class)
 	}
-	resolved, err := h.resolve(cfg)
+	resolved, err := e.resolve(cfg)
 	if err != nil {
 		return nil, &Error{Kind: KindInvalid, Msg: err.Error()}
 	}
 	// One definition serves creation and the REST validate endpoint (see connectorDef), so they agree.
 	// Apache checks topic creation settings only when a task starts; checking them here reports a mistake
 	// when the connector is created, with the other problems.
-	def := h.connectorDef(plugin, impl, resolved)
-	var problems []string
+	def := h.connectorDef(e, plugin, impl, resolved)
+	var problems config.Errors
 	if _, err := def.Parse(resolved); err != nil {
 		var es config.Errors
 		if errors.As(err, &es) {
 			for _, e := range es {
-				problems = append(problems, aliasMessage(e.Key, resolved[e.Key], e.Msg))
+				problems = append(problems, &config.Error{Key: e.Key, Msg: aliasMessage(e.Key, resolved[e.Key], e.Msg)})
 			}
 		} else {
-			problems = append(problems, messages(err)...)
+			for _, msg := range messages(err) {
+				problems = append(problems, &config.Error{Msg: msg})
+			}
 		}
 	}
-	for _, e := range h.chainProblems(def.Validate(resolved), resolved) {
-		problems = append(problems, e.Msg)
-	}
+	problems = append(problems, h.chainProblems(def.Validate(resolved), resolved)...)
 	if plugin.Type == connectors.SinkType {
-		for _, e := range config.ValidateSink(resolved) {
-			problems = append(problems, e.Msg)
-		}
+		problems = append(problems, config.ValidateSink(resolved)...)
 	}
-	for _, e := range h.converterProblems(resolved) {
-		problems = append(problems, e.Msg)
-	}
+	problems = append(problems, h.converterProblems(resolved)...)
 	return problems, nil
 }
 

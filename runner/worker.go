@@ -47,6 +47,42 @@ func (c Config) logger(name string) zerolog.Logger {
 	return c.Loggers(name)
 }
 
+// env is what the herder builds tasks from besides their connectors' configurations: the worker
+// configuration and what it names. New sets it and Reconfigure replaces it whole, under the herder's
+// operation lock; readers load it once per operation, so a task is always built from one env.
+type env struct {
+	worker       map[string]string
+	providers    *config.Providers
+	bootstrap    []string
+	kafkaVersion sarama.KafkaVersion
+	workerID     string
+	stateFile    string
+	set          settings
+}
+
+func newEnv(worker map[string]string, providers *config.Providers, bootstrap []string, version sarama.KafkaVersion,
+	workerID, stateFile string) (*env, error) {
+	set, err := parseSettings(worker)
+	if err != nil {
+		return nil, err
+	}
+	return &env{worker: worker, providers: providers, bootstrap: bootstrap, kafkaVersion: version, workerID: workerID,
+		stateFile: stateFile, set: set}, nil
+}
+
+// resolve applies the config providers to a configuration.
+func (e *env) resolve(cfg map[string]string) (map[string]string, error) {
+	if e.providers == nil {
+		return cfg, nil
+	}
+	return e.providers.Resolve(cfg)
+}
+
+// tune applies what every Kafka client of the worker shares.
+func (e *env) tune(c *sarama.Config) {
+	c.Version = e.kafkaVersion
+}
+
 // settings are the worker keys the runner acts on, parsed once.
 type settings struct {
 	flushInterval      time.Duration
