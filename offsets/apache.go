@@ -9,6 +9,8 @@ import (
 	"os"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/connect-standalone/connect-standalone/internal/atomicfile"
 )
 
 // isJavaStream reports whether data looks like Apache's file: it starts with the Java serialization magic,
@@ -82,7 +84,7 @@ func writeBackup(path string, data []byte, perm fs.FileMode) (string, error) {
 		case !errors.Is(err, fs.ErrNotExist):
 			return "", fmt.Errorf("checking backup %s: %w", name, err)
 		}
-		err = writeNewFile(name, data, perm)
+		err = atomicfile.Create(name, data, perm)
 		if errors.Is(err, fs.ErrExist) {
 			continue // created by someone else since we looked
 		}

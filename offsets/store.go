@@ -25,9 +25,9 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"github.com/rs/zerolog"
-
 	"github.com/connect-standalone/connect-standalone/connectors"
+	"github.com/connect-standalone/connect-standalone/internal/atomicfile"
+	"github.com/rs/zerolog"
 )
 
 // FileStore keeps source offsets in memory and writes them to one file atomically. Safe for concurrent use.
@@ -166,7 +166,7 @@ func (s *FileStore) takeOver(data []byte) error {
 		return s.corrupt(err.Error())
 	}
 
-	perm := defaultPerm
+	perm := atomicfile.Private
 	if fi, err := os.Stat(s.file); err == nil {
 		perm = fi.Mode().Perm()
 	}
@@ -381,7 +381,7 @@ func (s *FileStore) flushLocked() error {
 		s.beforeWrite()
 	}
 
-	if err := writeFileAtomic(s.file, b); err != nil {
+	if err := atomicfile.Write(s.file, b); err != nil {
 		return fmt.Errorf("offsets file %s: writing: %w", s.path, err)
 	}
 	s.mu.Lock()
@@ -404,19 +404,13 @@ func (r connectorOffsets) Offset(partition map[string]any) (map[string]any, erro
 	return r.store.Get(r.connector, partition)
 }
 
-// removeStaleTemps deletes temporary files left by writes that a crash interrupted; the file itself is
-// complete, as the rename never happened.
+// removeStaleTemps deletes temporary files left by writes that a crash interrupted.
 func (s *FileStore) removeStaleTemps() {
-	temps, err := staleTemps(s.file)
+	removed, err := atomicfile.RemoveStaleTemps(s.file)
 	if err != nil {
-		s.log.Warn().Err(err).Str("file", s.path).Msg("cannot look for temporary files left by an interrupted write")
-		return
+		s.log.Warn().Err(err).Str("file", s.path).Msg("cannot remove the temporary files left by an interrupted write")
 	}
-	for _, t := range temps {
-		if err := os.Remove(t); err != nil {
-			s.log.Warn().Err(err).Str("temp", t).Msg("cannot remove a temporary file left by an interrupted write")
-			continue
-		}
+	for _, t := range removed {
 		s.log.Info().Str("temp", t).Msg("removed a temporary file left by an interrupted offsets write")
 	}
 }

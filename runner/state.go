@@ -8,13 +8,10 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
-	"syscall"
 
-	"github.com/rs/zerolog"
+	"github.com/connect-standalone/connect-standalone/internal/atomicfile"
 )
 
 // The state file keeps what Apache's standalone worker forgets at a restart: the connectors created or
@@ -81,7 +78,9 @@ func (h *Herder) Restore(skip []string) error {
 
 // readState reads and checks a state file; a missing one is nil.
 func (h *Herder) readState(path string) (*stateDoc, error) {
-	removeStaleTemps(path, h.log)
+	if _, err := atomicfile.RemoveStaleTemps(path); err != nil {
+		h.log.Warn().Err(err).Str("file", path).Msg("cannot remove the temporary files left by an interrupted write")
+	}
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -190,7 +189,7 @@ func (h *Herder) save() error {
 	if err := enc.Encode(doc); err != nil {
 		return errorf(KindInternal, "connectors state file %s: encoding: %v", path, err)
 	}
-	if err := writeFileAtomic(path, buf.Bytes()); err != nil {
+	if err := atomicfile.Write(path, buf.Bytes()); err != nil {
 		h.log.Error().Err(err).Str("file", path).Msg("writing the connectors state file")
 		return errorf(KindInternal, "The change is in effect, but it could not be saved in the connectors state file %s, "+
 			"so it would be lost at a restart: %v", path, err)
@@ -200,86 +199,4 @@ func (h *Herder) save() error {
 		h.saved[sc.Name] = true
 	}
 	return nil
-}
-
-// stateFilePerm keeps the state file private: connector configurations may hold credentials.
-const stateFilePerm fs.FileMode = 0o600
-
-// stateTempPrefix starts the name of the temporary file a write goes through, beside the target so that the
-// rename cannot cross file systems.
-func stateTempPrefix(path string) string { return "." + filepath.Base(path) + ".tmp-" }
-
-// writeFileAtomic replaces path with data so that a crash at any moment leaves the old or the new complete
-// file: write a temporary file, fsync it, rename it over path, fsync the directory. It mirrors the offsets
-// package's private helper, which this package cannot reach.
-func writeFileAtomic(path string, data []byte) (err error) {
-	perm := stateFilePerm
-	if fi, err := os.Stat(path); err == nil {
-		perm = fi.Mode().Perm()
-	}
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, stateTempPrefix(path)+"*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if perm != stateFilePerm { // CreateTemp makes the file 0600
-		if err := f.Chmod(perm); err != nil {
-			return err
-		}
-	}
-	if _, err := f.Write(data); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	return syncDir(dir)
-}
-
-// syncDir makes a rename in dir durable.
-func syncDir(dir string) error {
-	if runtime.GOOS == "windows" {
-		return nil // directories cannot be opened for syncing there
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, syscall.EINVAL) && !errors.Is(err, syscall.ENOTSUP) {
-		return fmt.Errorf("syncing directory %s: %w", dir, err)
-	}
-	return nil
-}
-
-// removeStaleTemps deletes temporary files that a crash left beside path; the file itself is complete,
-// since the rename never happened.
-func removeStaleTemps(path string, log zerolog.Logger) {
-	entries, err := os.ReadDir(filepath.Dir(path))
-	if err != nil {
-		return // reading the file itself reports what is wrong with its directory
-	}
-	prefix := stateTempPrefix(path)
-	for _, e := range entries {
-		if !e.Type().IsRegular() || !strings.HasPrefix(e.Name(), prefix) {
-			continue
-		}
-		tmp := filepath.Join(filepath.Dir(path), e.Name())
-		if err := os.Remove(tmp); err != nil {
-			log.Warn().Err(err).Str("temp", tmp).Msg("cannot remove a temporary file left by an interrupted write")
-		}
-	}
 }

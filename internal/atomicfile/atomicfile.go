@@ -1,4 +1,6 @@
-package offsets
+// Package atomicfile writes files so that a crash at any moment leaves either the old or the new complete
+// file, never a torn one: the offsets file and the connectors state file both depend on it.
+package atomicfile
 
 import (
 	"errors"
@@ -11,9 +13,9 @@ import (
 	"syscall"
 )
 
-// defaultPerm is the mode of a new offsets file: offsets can reveal file names and other details of the
-// systems connectors read, so only the owner may read them.
-const defaultPerm fs.FileMode = 0o600
+// Private is the mode of a file Write creates: offsets reveal file names and details of the systems
+// connectors read, connector configurations may hold credentials, so only the owner may read them.
+const Private fs.FileMode = 0o600
 
 // tempPrefix is the start of the name of the temporary file a write goes through, in the same directory as
 // the target so that the final rename cannot cross file systems.
@@ -21,11 +23,10 @@ func tempPrefix(path string) string {
 	return "." + filepath.Base(path) + ".tmp-"
 }
 
-// writeFileAtomic replaces path with data so that a crash at any moment leaves either the old or the new
-// complete file: write a temporary file, fsync it, rename it over path, fsync the directory. An existing
-// file's mode is kept.
-func writeFileAtomic(path string, data []byte) (err error) {
-	perm := defaultPerm
+// Write replaces path with data: write a temporary file, fsync it, rename it over path, fsync the
+// directory. An existing file's mode is kept; a new file is Private.
+func Write(path string, data []byte) (err error) {
+	perm := Private
 	if fi, err := os.Stat(path); err == nil {
 		perm = fi.Mode().Perm()
 	}
@@ -42,7 +43,7 @@ func writeFileAtomic(path string, data []byte) (err error) {
 		}
 	}()
 	// CreateTemp makes the file 0600; Chmod (unlike OpenFile) is not narrowed by the umask.
-	if perm != defaultPerm {
+	if perm != Private {
 		if err := f.Chmod(perm); err != nil {
 			return err
 		}
@@ -62,9 +63,9 @@ func writeFileAtomic(path string, data []byte) (err error) {
 	return syncDir(dir)
 }
 
-// writeNewFile creates path with data and fails with fs.ErrExist if it exists. The data is synced before
-// it returns; a partly written file is removed.
-func writeNewFile(path string, data []byte, perm fs.FileMode) (err error) {
+// Create creates path with data and fails with fs.ErrExist if it exists. The data is synced before it
+// returns; a partly written file is removed.
+func Create(path string, data []byte, perm fs.FileMode) (err error) {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
 	if err != nil {
 		return err
@@ -107,19 +108,30 @@ func syncDir(dir string) error {
 	return nil
 }
 
-// staleTemps lists temporary files left beside path by writes interrupted by a crash.
-func staleTemps(path string) ([]string, error) {
+// RemoveStaleTemps deletes the temporary files that writes interrupted by a crash left beside path. The
+// file itself is complete, since the rename never happened. It returns the files removed; the error joins
+// every failure, to be logged: a stale temporary file costs only disk space.
+func RemoveStaleTemps(path string) (removed []string, err error) {
 	dir := filepath.Dir(path)
 	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil // no directory, no temporary files
+	}
 	if err != nil {
 		return nil, err
 	}
 	prefix := tempPrefix(path)
-	var out []string
+	var errs []error
 	for _, e := range entries {
-		if e.Type().IsRegular() && strings.HasPrefix(e.Name(), prefix) {
-			out = append(out, filepath.Join(dir, e.Name()))
+		if !e.Type().IsRegular() || !strings.HasPrefix(e.Name(), prefix) {
+			continue
 		}
+		tmp := filepath.Join(dir, e.Name())
+		if err := os.Remove(tmp); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		removed = append(removed, tmp)
 	}
-	return out, nil
+	return removed, errors.Join(errs...)
 }
