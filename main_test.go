@@ -121,6 +121,15 @@ func (p *proc) signal(sig syscall.Signal) {
 	}
 }
 
+// stop sends SIGTERM and fails the test unless the process exits cleanly (code 0) in time.
+func (p *proc) stop() {
+	p.t.Helper()
+	p.signal(syscall.SIGTERM)
+	if code := p.wait(20 * time.Second); code != 0 {
+		p.t.Fatalf("exit code %d after SIGTERM, want 0", code)
+	}
+}
+
 // runBinary runs the binary to completion and returns its exit code and output.
 func runBinary(t *testing.T, dir string, args ...string) (int, string) {
 	t.Helper()
@@ -309,10 +318,7 @@ func TestGracefulRestartExactlyOnce(t *testing.T) {
 	if got := b.Read("t", 1000, 30*time.Second); len(got) != 1000 {
 		t.Fatalf("%d records on the topic, want 1000", len(got))
 	}
-	p.signal(syscall.SIGTERM)
-	if code := p.wait(15 * time.Second); code != 0 {
-		t.Fatalf("exit code %d after SIGTERM, want 0", code)
-	}
+	p.stop()
 	// The offsets file is readable JSON holding Apache's key and the position after the last line.
 	raw, err := os.ReadFile(filepath.Join(dir, "connect.offsets"))
 	if err != nil {
@@ -447,10 +453,7 @@ func TestQuickStart(t *testing.T) {
 		}
 		return nil
 	})
-	p.signal(syscall.SIGTERM)
-	if code := p.wait(15 * time.Second); code != 0 {
-		t.Fatalf("exit code %d, want 0", code)
-	}
+	p.stop()
 	if out := p.out.String(); !strings.Contains(out, "embedded Kafka-protocol broker started") {
 		t.Fatalf("the log does not say the embedded broker started:\n%s", out)
 	}
@@ -485,10 +488,7 @@ func TestJSONLogsAndSecrets(t *testing.T) {
 		t.Fatalf("%d records on the topic", len(got))
 	}
 	began := time.Now()
-	p.signal(syscall.SIGTERM)
-	if code := p.wait(15 * time.Second); code != 0 {
-		t.Fatalf("exit %d", code)
-	}
+	p.stop()
 	if took := time.Since(began); took > 3*time.Second+3*time.Second {
 		t.Fatalf("shutdown took %s, more than task.shutdown.graceful.timeout.ms (3s) plus a little", took)
 	}

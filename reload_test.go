@@ -116,10 +116,7 @@ func TestReloadWorkerToAnotherBroker(t *testing.T) {
 	if got := kafkatest.Values(first.Read("t", 3, time.Second)); len(got) != 2 {
 		t.Fatalf("first broker holds %q after the change", got)
 	}
-	p.signal(syscall.SIGTERM)
-	if code := p.wait(20 * time.Second); code != 0 {
-		t.Fatalf("exit %d", code)
-	}
+	p.stop()
 }
 
 // TestReloadWorkerLiveKeys: log.level applies at once; listeners move to a new port (the old one closes);
@@ -200,10 +197,7 @@ func TestReloadWorkerLiveKeys(t *testing.T) {
 	if code, body := call(t, "GET", newBase+"/health", ""); code != 200 || body != `{"status":"healthy","message":"Worker has completed startup and is ready to handle requests."}` {
 		t.Fatalf("health once fixed: %d %s; want Apache's answer", code, body)
 	}
-	p.signal(syscall.SIGTERM)
-	if code := p.wait(20 * time.Second); code != 0 {
-		t.Fatalf("exit %d", code)
-	}
+	p.stop()
 }
 
 // TestReloadConnectorErrorsOverREST: a broken edit of a connector file is shown by GET /health (still 200:
@@ -243,10 +237,7 @@ func TestReloadConnectorErrorsOverREST(t *testing.T) {
 	if code, body := call(t, "GET", base+"/health", ""); code != 200 || strings.Contains(body, "reload_errors") {
 		t.Fatalf("health after the fix: %d %s", code, body)
 	}
-	p.signal(syscall.SIGTERM)
-	if code := p.wait(20 * time.Second); code != 0 {
-		t.Fatalf("exit %d", code)
-	}
+	p.stop()
 }
 
 // TestSIGHUPReloadsEveryFile: SIGHUP applies every file again, changed or not, so a file-owned connector
@@ -286,10 +277,7 @@ func TestSIGHUPReloadsEveryFile(t *testing.T) {
 		t.Fatalf("SIGHUP ended the process (exit %d)", p.code)
 	default:
 	}
-	p.signal(syscall.SIGTERM)
-	if code := p.wait(20 * time.Second); code != 0 {
-		t.Fatalf("exit %d", code)
-	}
+	p.stop()
 }
 
 // TestConnectorsDirectory: with connectors.dir, the directory's files are connectors: a bad one at start is
@@ -346,8 +334,5 @@ func TestConnectorsDirectory(t *testing.T) {
 	if st := getReloadStatus(t, base); st.Directory != d2 || len(st.Files) != 2 || st.Files[1].File != filepath.Join(d2, "c.properties") {
 		t.Fatalf("status after the switch: %+v", st)
 	}
-	p.signal(syscall.SIGTERM)
-	if code := p.wait(20 * time.Second); code != 0 {
-		t.Fatalf("exit %d", code)
-	}
+	p.stop()
 }

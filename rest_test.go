@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -94,10 +93,7 @@ func TestRESTTwoWorkersOnePort(t *testing.T) {
 	if code, body := call(t, "GET", listener+"/", ""); code != 200 || !strings.Contains(body, `"version":"3.9.0"`) {
 		t.Fatalf("first worker: %d %s", code, body)
 	}
-	first.signal(syscall.SIGTERM)
-	if code := first.wait(20 * time.Second); code != 0 {
-		t.Fatalf("exit %d after SIGTERM", code)
-	}
+	first.stop()
 }
 
 // TestRESTListenerErrors: an HTTPS listener is refused at start with a clear message (exit 2).
@@ -140,10 +136,7 @@ func TestRESTChangesSurviveRestart(t *testing.T) {
 	if got := kafkatest.Values(b.Read("t", 2, 30*time.Second)); len(got) != 2 {
 		t.Fatalf("topic holds %q", got)
 	}
-	p.signal(syscall.SIGTERM)
-	if code := p.wait(20 * time.Second); code != 0 {
-		t.Fatalf("exit %d after SIGTERM", code)
-	}
+	p.stop()
 	if _, err := os.Stat(filepath.Join(dir, "connect.offsets.connectors.json")); err != nil {
 		t.Fatalf("no state file beside the offsets file: %v", err)
 	}
@@ -165,10 +158,7 @@ func TestRESTChangesSurviveRestart(t *testing.T) {
 	if code, body := call(t, "GET", base+"/connectors/src/config", ""); code != 200 || !strings.Contains(body, `"topic":"t"`) {
 		t.Fatalf("src config after the restart: %d %s; want its file's", code, body)
 	}
-	p.signal(syscall.SIGTERM)
-	if code := p.wait(20 * time.Second); code != 0 {
-		t.Fatalf("exit %d after SIGTERM", code)
-	}
+	p.stop()
 }
 
 // TestRESTStartupAndShutdown: the API is up while the connector files are applied, GET / reports the
@@ -193,10 +183,7 @@ func TestRESTStartupAndShutdown(t *testing.T) {
 	if !strings.Contains(p.out.String(), `"logger":"org.apache.kafka.connect.runtime.rest.RestServer"`) {
 		t.Fatalf("no REST server log line names its logger:\n%s", p.out.String())
 	}
-	p.signal(syscall.SIGTERM)
-	if code := p.wait(20 * time.Second); code != 0 {
-		t.Fatalf("exit %d", code)
-	}
+	p.stop()
 	if _, err := httpClient.Get(base + "/"); err == nil {
 		t.Fatal("the REST port still answers after the worker exited")
 	}
