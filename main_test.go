@@ -12,13 +12,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/connect-standalone/connect-standalone/internal/fixtures"
 	"github.com/connect-standalone/connect-standalone/internal/kafkatest"
+	"github.com/connect-standalone/connect-standalone/internal/syncbuf"
 )
 
 // These tests run the real binary as a user would: built once, started as a process, stopped by signal or
@@ -48,31 +48,14 @@ func TestMain(m *testing.M) {
 type proc struct {
 	t      *testing.T
 	cmd    *exec.Cmd
-	out    *lockedBuffer
+	out    *syncbuf.Buffer
 	exited chan struct{}
 	code   int
 }
 
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 func startProc(t *testing.T, dir string, args ...string) *proc {
 	t.Helper()
-	p := &proc{t: t, out: &lockedBuffer{}, exited: make(chan struct{})}
+	p := &proc{t: t, out: &syncbuf.Buffer{}, exited: make(chan struct{})}
 	p.cmd = exec.Command(binPath, args...)
 	p.cmd.Dir = dir
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out

@@ -1,7 +1,6 @@
 package rest_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -12,7 +11,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,6 +19,7 @@ import (
 	"github.com/connect-standalone/connect-standalone/connectors/file"
 	"github.com/connect-standalone/connect-standalone/converters"
 	"github.com/connect-standalone/connect-standalone/internal/kafkatest"
+	"github.com/connect-standalone/connect-standalone/internal/syncbuf"
 	"github.com/connect-standalone/connect-standalone/logging"
 	"github.com/connect-standalone/connect-standalone/offsets"
 	"github.com/connect-standalone/connect-standalone/rest"
@@ -37,7 +36,7 @@ type env struct {
 	dir     string
 	worker  map[string]string
 	levels  *logging.Levels
-	logs    *syncBuffer
+	logs    *syncbuf.Buffer
 	herder  *runner.Herder
 	store   *offsets.FileStore
 	server  *rest.Server
@@ -56,7 +55,7 @@ type options struct {
 
 func newEnv(t *testing.T, o options) *env {
 	t.Helper()
-	e := &env{t: t, dir: t.TempDir(), logs: &syncBuffer{}, client: &http.Client{Timeout: 30 * time.Second}}
+	e := &env{t: t, dir: t.TempDir(), logs: &syncbuf.Buffer{}, client: &http.Client{Timeout: 30 * time.Second}}
 	e.broker = o.broker
 	if e.broker == nil {
 		e.broker = kafkatest.Start(t, kafkatest.Options{})
@@ -293,22 +292,4 @@ type connectorStatus struct {
 		Trace    string `json:"trace"`
 	} `json:"tasks"`
 	Type string `json:"type"`
-}
-
-// syncBuffer is a bytes.Buffer safe for the concurrent writes of loggers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

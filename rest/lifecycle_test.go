@@ -14,6 +14,7 @@ import (
 	"github.com/connect-standalone/connect-standalone/config"
 	"github.com/connect-standalone/connect-standalone/connectors"
 	"github.com/connect-standalone/connect-standalone/internal/kafkatest"
+	"github.com/connect-standalone/connect-standalone/internal/syncbuf"
 	"github.com/connect-standalone/connect-standalone/logging"
 	"github.com/connect-standalone/connect-standalone/rest"
 )
@@ -395,7 +396,7 @@ func TestHealthAndTimeouts(t *testing.T) {
 
 // TestBeforeStart: between Listen and Start every request is answered 503 in JSON.
 func TestBeforeStart(t *testing.T) {
-	levels, _ := logging.New(&syncBuffer{}, "info", "json")
+	levels, _ := logging.New(&syncbuf.Buffer{}, "info", "json")
 	s, err := rest.Listen(rest.Config{Listeners: []string{"http://127.0.0.1:0"}, Loggers: levels})
 	if err != nil {
 		t.Fatal(err)
@@ -517,7 +518,7 @@ func TestResponseHeaders(t *testing.T) {
 
 // TestListeners: several listeners, every interface, the advertised worker id, and clear errors.
 func TestListeners(t *testing.T) {
-	levels, _ := logging.New(&syncBuffer{}, "info", "json")
+	levels, _ := logging.New(&syncbuf.Buffer{}, "info", "json")
 	listen := func(c rest.Config) (*rest.Server, error) {
 		c.Loggers = levels
 		s, err := rest.Listen(c)

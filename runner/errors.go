@@ -145,6 +145,26 @@ func (h *errorHandler) handle(ctx context.Context, st stage, class string, err e
 
 // fail reports a failure that retrying did not cure and decides, as Apache's operator does, whether the
 // record is skipped.
+// transform runs a record through chain, with the handler's retries and tolerance. The transforms may
+// rewrite r in place, so a retry starts again from the record as it came in. It returns the record to go
+// on with, or nil when a transform dropped it or a tolerated failure skipped it.
+func (h *errorHandler) transform(ctx context.Context, chain *transforms.Chain, r *connectors.Record, rec errantRecord) (*connectors.Record, error) {
+	saved := *r
+	out, err := chain.Apply(r)
+	if err != nil {
+		skip, err := h.handle(ctx, stageTransformation, "", err, func() error {
+			*r = saved
+			var err error
+			out, err = chain.Apply(r)
+			return err
+		}, rec)
+		if skip || err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 func (h *errorHandler) fail(ctx context.Context, st stage, class string, err error, rec errantRecord) (skip bool, _ error) {
 	class, cause := culprit(st, class, err)
 	h.report(ctx, st, class, cause, rec)

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,6 +17,7 @@ import (
 	"github.com/connect-standalone/connect-standalone/connectors/file"
 	"github.com/connect-standalone/connect-standalone/converters"
 	"github.com/connect-standalone/connect-standalone/internal/kafkatest"
+	"github.com/connect-standalone/connect-standalone/internal/syncbuf"
 	"github.com/connect-standalone/connect-standalone/offsets"
 	"github.com/connect-standalone/connect-standalone/runner"
 	"github.com/connect-standalone/connect-standalone/runner/kafka"
@@ -33,14 +33,14 @@ type harness struct {
 	plugins []connectors.Plugin
 	herder  *runner.Herder
 	store   *offsets.FileStore
-	logs    *syncBuffer
+	logs    *syncbuf.Buffer
 	// stateFile is the herder's Config.StateFile ("" : connectors are not saved).
 	stateFile string
 }
 
 func newHarness(t *testing.T, worker map[string]string, extra ...connectors.Plugin) *harness {
 	t.Helper()
-	h := &harness{t: t, broker: kafkatest.Start(t, kafkatest.Options{}), dir: t.TempDir(), logs: &syncBuffer{}}
+	h := &harness{t: t, broker: kafkatest.Start(t, kafkatest.Options{}), dir: t.TempDir(), logs: &syncbuf.Buffer{}}
 	h.worker = map[string]string{
 		"key.converter":                "org.apache.kafka.connect.storage.StringConverter",
 		"value.converter":              "org.apache.kafka.connect.storage.StringConverter",
@@ -150,25 +150,6 @@ func appendFile(t *testing.T, path, text string) {
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// syncBuffer collects log output for assertions.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf []byte
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.buf = append(b.buf, p...)
-	return len(p), nil
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return string(b.buf)
 }
 
 // staticSource is a test source connector whose single task emits the given records once, then waits.

@@ -414,21 +414,9 @@ func (w *sinkWorker) convert(ctx context.Context, m *sarama.ConsumerMessage, r *
 	if w.chain.Len() == 0 {
 		return true, nil
 	}
-	saved := *r
-	out, err := w.chain.Apply(r)
-	if err != nil {
-		skip, err := w.errs.handle(ctx, stageTransformation, "", err, func() error {
-			*r = saved
-			var err error
-			out, err = w.chain.Apply(r)
-			return err
-		}, rec)
-		if skip || err != nil {
-			return false, err
-		}
-	}
+	out, err := w.errs.transform(ctx, w.chain, r, rec)
 	if out == nil {
-		return false, nil
+		return false, err
 	}
 	if out != r {
 		*r = *out

@@ -211,22 +211,9 @@ func (w *sourceWorker) hand(ctx context.Context, m *sarama.ProducerMessage, stop
 func (w *sourceWorker) convert(ctx context.Context, r *connectors.Record, m *sarama.ProducerMessage, enc []sarama.ByteEncoder, polled *connectors.Record) (bool, error) {
 	orig := errantRecord{source: polled}
 	if w.chain.Len() > 0 {
-		// The transforms may rewrite the record in place; a retry starts again from the record as polled.
-		saved := *r
-		out, err := w.chain.Apply(r)
-		if err != nil {
-			skip, err := w.errs.handle(ctx, stageTransformation, "", err, func() error {
-				*r = saved
-				var err error
-				out, err = w.chain.Apply(r)
-				return err
-			}, orig)
-			if skip || err != nil {
-				return false, err
-			}
-		}
+		out, err := w.errs.transform(ctx, w.chain, r, orig)
 		if out == nil {
-			return false, nil
+			return false, err
 		}
 		r = out
 	}

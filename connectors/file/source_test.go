@@ -1,7 +1,6 @@
 package file
 
 import (
-	"bytes"
 	"context"
 	"encoding/hex"
 	"fmt"
@@ -11,7 +10,6 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +17,7 @@ import (
 
 	"github.com/connect-standalone/connect-standalone/connectors"
 	"github.com/connect-standalone/connect-standalone/internal/fixtures"
+	"github.com/connect-standalone/connect-standalone/internal/syncbuf"
 )
 
 // storedOffsets is an OffsetReader over offsets given by the test, keyed by filename, recording what the
@@ -34,32 +33,14 @@ func (s *storedOffsets) Offset(partition map[string]any) (map[string]any, error)
 	return s.byFile[name], nil
 }
 
-// syncBuffer is a log sink safe for the reader goroutine of a test and the task's goroutine.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 type sourceRun struct {
 	task *SourceTask
-	log  *syncBuffer
+	log  *syncbuf.Buffer
 }
 
 func startSource(t *testing.T, cfg map[string]string, offsets connectors.OffsetReader, stdin io.Reader) *sourceRun {
 	t.Helper()
-	r := &sourceRun{task: &SourceTask{stdin: stdin}, log: &syncBuffer{}}
+	r := &sourceRun{task: &SourceTask{stdin: stdin}, log: &syncbuf.Buffer{}}
 	tc := connectors.TaskContext{Offsets: offsets, Log: zerolog.New(r.log)}
 	if err := r.task.Start(tc, cfg); err != nil {
 		t.Fatalf("Start: %v", err)

@@ -7,8 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +17,7 @@ import (
 	"github.com/connect-standalone/connect-standalone/connectors/file"
 	"github.com/connect-standalone/connect-standalone/converters"
 	"github.com/connect-standalone/connect-standalone/internal/kafkatest"
+	"github.com/connect-standalone/connect-standalone/internal/syncbuf"
 	"github.com/connect-standalone/connect-standalone/offsets"
 	"github.com/connect-standalone/connect-standalone/runner"
 	"github.com/connect-standalone/connect-standalone/runner/kafka"
@@ -35,12 +34,12 @@ type harness struct {
 	herder  *runner.Herder
 	store   *offsets.FileStore
 	watcher *reload.Watcher
-	logs    *syncBuffer
+	logs    *syncbuf.Buffer
 }
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	h := &harness{t: t, broker: kafkatest.Start(t, kafkatest.Options{}), dir: t.TempDir(), logs: &syncBuffer{}}
+	h := &harness{t: t, broker: kafkatest.Start(t, kafkatest.Options{}), dir: t.TempDir(), logs: &syncbuf.Buffer{}}
 	worker := map[string]string{
 		"bootstrap.servers":            h.broker.Addr(),
 		"key.converter":                "org.apache.kafka.connect.storage.StringConverter",
@@ -280,21 +279,4 @@ func exactlyOnce(got, want []string) error {
 		return fmt.Errorf("%d records on the topic, want %d (unexpected: %q)", len(got), len(want), extra)
 	}
 	return nil
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
