@@ -1,17 +1,19 @@
 package file
 
 import (
-	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/rs/zerolog"
 
 	"github.com/connect-standalone/connect-standalone/connectors"
+	"github.com/connect-standalone/connect-standalone/internal/syncbuf"
 )
 
 func startSink(t *testing.T, task *SinkTask, cfg map[string]string) {
@@ -38,6 +40,23 @@ func fileContent(t *testing.T, path string) string {
 	return string(b)
 }
 
+// eventually fails the test unless get returns want within a second: how long the sink may keep lines in
+// its buffer before writing them is a few milliseconds.
+func eventually(t *testing.T, what string, get func() string, want string) {
+	t.Helper()
+	deadline := time.Now().Add(time.Second)
+	for {
+		got := get()
+		if got == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: %q, want %q", what, got, want)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 func TestSinkAppendsLines(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "out.txt")
 	writeFile(t, path, "kept\n") // an existing file is appended to, never truncated
@@ -48,10 +67,9 @@ func TestSinkAppendsLines(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "kept\nline one\ntwo\nlines\nnull\n\n"
-	// Visible as soon as Put returns, as with Apache (whose PrintStream writes every line through).
-	if got := fileContent(t, path); got != want {
-		t.Errorf("after Put: %q, want %q", got, want)
-	}
+	// Visible within milliseconds without a Flush, as with Apache (whose PrintStream writes every line
+	// through), for readers such as tail -f.
+	eventually(t, "after Put", func() string { return fileContent(t, path) }, want)
 	if err := task.Flush(map[connectors.TopicPartition]int64{{Topic: "t"}: 4}); err != nil {
 		t.Fatal(err)
 	}
@@ -136,11 +154,36 @@ func TestSinkWriteErrorIsReturned(t *testing.T) {
 	if _, err := os.Stat("/dev/full"); err != nil {
 		t.Skip("no /dev/full on this system")
 	}
+	// The write fails in Flush, before the runner commits the offsets of the lost lines.
 	task := &SinkTask{}
 	startSink(t, task, map[string]string{"file": "/dev/full"})
-	err := task.Put(values("lost?"))
+	if err := task.Put(values("lost?")); err != nil {
+		t.Fatalf("Put into the buffer: %v", err)
+	}
+	err := task.Flush(nil)
 	if err == nil || !errors.Is(err, syscall.ENOSPC) || !strings.HasPrefix(err.Error(), "writing to file '/dev/full': ") {
-		t.Errorf("Put error = %v", err)
+		t.Errorf("Flush error = %v", err)
+	}
+	if err := task.Stop(); !errors.Is(err, syscall.ENOSPC) {
+		t.Errorf("Stop after a failed write = %v", err)
+	}
+
+	// The write fails in the background, after Put: the next Put fails the task.
+	task = &SinkTask{}
+	startSink(t, task, map[string]string{"file": "/dev/full"})
+	if err := task.Put(values("lost?")); err != nil {
+		t.Fatalf("Put into the buffer: %v", err)
+	}
+	deadline := time.Now().Add(time.Second)
+	for {
+		err := task.Put(values("more"))
+		if errors.Is(err, syscall.ENOSPC) && strings.HasPrefix(err.Error(), "writing to file '/dev/full': ") {
+			break
+		}
+		if err != nil || time.Now().After(deadline) {
+			t.Fatalf("Put after the delayed write failed = %v, want ENOSPC", err)
+		}
+		time.Sleep(time.Millisecond)
 	}
 	if err := task.Flush(nil); !errors.Is(err, syscall.ENOSPC) {
 		t.Errorf("Flush after a failed write = %v", err)
@@ -152,16 +195,14 @@ func TestSinkWriteErrorIsReturned(t *testing.T) {
 
 func TestSinkStdout(t *testing.T) {
 	for _, cfg := range []map[string]string{{}, {"file": ""}, {"file": "  "}} {
-		var out bytes.Buffer
+		var out syncbuf.Buffer
 		task := &SinkTask{stdout: &out}
 		startSink(t, task, cfg)
 		if err := task.Put(values("a", int64(42), nil)); err != nil {
 			t.Fatal(err)
 		}
-		// Shown at once, as Java's System.out (autoflush) shows it.
-		if got := out.String(); got != "a\n42\nnull\n" {
-			t.Errorf("%v: stdout got %q", cfg, got)
-		}
+		// Shown within milliseconds, as Java's System.out (autoflush) shows it at once.
+		eventually(t, fmt.Sprintf("%v: stdout", cfg), out.String, "a\n42\nnull\n")
 		if err := task.Flush(nil); err != nil {
 			t.Errorf("Flush: %v", err)
 		}
