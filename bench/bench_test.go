@@ -15,15 +15,8 @@ import (
 // TestMain lets the test binary stand in for the bench executable: the bench starts its broker and its
 // ceiling helpers by running itself with a sub-command.
 func TestMain(m *testing.M) {
-	if len(os.Args) > 1 {
-		switch os.Args[1] {
-		case "broker":
-			os.Exit(runBroker(os.Args[2:]))
-		case "produce":
-			os.Exit(runProduce(os.Args[2:]))
-		case "consume":
-			os.Exit(runConsume(os.Args[2:]))
-		}
+	if code, ok := subcommand(os.Args[1:]); ok {
+		os.Exit(code)
 	}
 	os.Exit(m.Run())
 }
@@ -70,14 +63,16 @@ func TestBenchEndToEnd(t *testing.T) {
 	}
 	for _, name := range []string{"source.runner.rate", "source.ceiling-connect.rate", "source.ceiling-default.rate",
 		"sink.runner.rate", "sink.ceiling-connect.rate", "sink.ceiling-default.rate", "pipeline.runner.rate",
-		"source-json.runner.rate", "source.runner.peak_mb", "startup.first_record_ms", "idle.rss_mb"} {
+		"pipeline.ceiling-connect.rate", "source-json.runner.rate", "source.runner.peak_mb", "startup.first_record_ms", "idle.rss_mb"} {
 		f := res.lookup(name)
 		if f == nil || len(f.Values) != 1 || f.Values[0] <= 0 {
 			t.Errorf("figure %s = %+v, want one positive value", name, f)
 		}
 	}
-	if _, ok := res.Ratios["source"]; !ok {
-		t.Errorf("no source ratio in %v", res.Ratios)
+	for _, name := range []string{"source", "sink", "pipeline"} {
+		if _, ok := res.Ratios[name]; !ok {
+			t.Errorf("no %s ratio in %v", name, res.Ratios)
+		}
 	}
 	// The timestamped file is the same as latest.json.
 	matches, _ := filepath.Glob(filepath.Join(resultsDir, "2*.json"))
@@ -100,6 +95,7 @@ func TestSummaryChecksTheBudget(t *testing.T) {
 	r.add("sink.runner.rate", "records/s", 900_000)
 	r.add("sink.ceiling-connect.rate", "records/s", 1_000_000)
 	r.add("pipeline.runner.rate", "records/s", 410_000)
+	r.add("pipeline.ceiling-connect.rate", "records/s", 500_000)
 	r.declare("startup.ready_ms", "ms")
 	r.add("source.runner.peak_mb", "MB", 30)
 	r.add("pipeline.runner.peak_mb", "MB", 41.5)
@@ -109,7 +105,7 @@ func TestSummaryChecksTheBudget(t *testing.T) {
 	want := []string{
 		"summary: source 500.0k/s = 0.91× ceiling [≥0.85×, ≥480.0k/s] ok",
 		"| sink 900.0k/s = 0.90× ceiling [≥0.80×, ≥1.00M/s] MISS",
-		"| pipeline 410.0k/s [≥400.0k/s] ok",
+		"| pipeline 410.0k/s = 0.82× ceiling [≥400.0k/s] ok",
 		"| ready n/a (REST API never answered GET /) [≤20 ms] MISS",
 		"| peak 41.5 MB [≤40 MB] MISS",
 		"| budget 2/5 met",

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -18,9 +19,9 @@ import (
 
 // ceilingFlags are the flags of the produce and consume sub-commands.
 type ceilingFlags struct {
-	addr, topic, file, settings, name string
-	n                                 int64
-	cpuProfile                        string
+	addr, topic, file, out, settings, name string
+	n                                      int64
+	cpuProfile                             string
 	// worker holds the worker keys the connect settings are built from: bootstrap.servers and -worker.
 	worker properties
 }
@@ -30,10 +31,11 @@ func parseCeilingFlags(cmd string, args []string) (ceilingFlags, error) {
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fs.StringVar(&c.addr, "broker", "", "broker host:port")
 	fs.StringVar(&c.topic, "topic", "", "topic")
-	fs.StringVar(&c.file, "file", "", "file to read (produce) or write (consume)")
+	fs.StringVar(&c.file, "file", "", "file to read (produce, pipe) or write (consume)")
+	fs.StringVar(&c.out, "out", "", "file to write (pipe)")
 	fs.StringVar(&c.settings, "settings", settingsConnect, "client settings: connect or default")
 	fs.StringVar(&c.name, "name", "ceiling", "connector name the settings are built for (client id, group)")
-	fs.Int64Var(&c.n, "n", 0, "records to consume (consume)")
+	fs.Int64Var(&c.n, "n", 0, "records to consume (consume, pipe)")
 	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
 	fs.Var(c.worker, "worker", "a worker key=value the connect settings are built from, such as producer.linger.ms=5 (repeatable)")
 	if err := fs.Parse(args); err != nil {
@@ -97,6 +99,79 @@ func runConsume(args []string) int {
 		return 1
 	}
 	return report(n)
+}
+
+// runPipe is the "pipe" sub-command, the pipeline ceiling: in one process, as a file source and a file sink
+// run in one runner, the raw producer sends the lines of a file to a topic while a raw consumer group
+// writes them to another file; it exits once the n lines are written and all were acknowledged.
+func runPipe(args []string) int {
+	c, err := parseCeilingFlags("pipe", args)
+	if err == nil && (c.out == "" || c.n <= 0) {
+		err = errors.New("pipe: -out and a positive -n are required")
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	defer profileCPU(c.cpuProfile)()
+	pcfg, err := producerConfig(ctx, c.settings, c.worker, c.name+"-source")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "pipe:", err)
+		return 1
+	}
+	ccfg, group, err := consumerConfig(ctx, c.settings, c.worker, c.name+"-sink")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "pipe:", err)
+		return 1
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	produced := make(chan error, 1)
+	go func() {
+		_, err := produceFile(ctx, pcfg, c.addr, c.topic, c.file)
+		if err != nil {
+			cancel() // the consumer would wait for lines that never come
+		}
+		produced <- err
+	}()
+	// A consumer group that joins before its topic exists gets no partition until its next rebalance (the
+	// runner watches for the topic; this client does not), so it waits for the producer's first request
+	// to create the topic.
+	if err := awaitTopic(ctx, ccfg, c.addr, c.topic); err != nil {
+		cancel()
+		<-produced
+		fmt.Fprintln(os.Stderr, "pipe:", err)
+		return 1
+	}
+	n, cerr := consumeToFile(ctx, ccfg, c.addr, group, c.topic, c.out, c.n)
+	if err := errors.Join(<-produced, cerr); err != nil {
+		fmt.Fprintln(os.Stderr, "pipe:", err)
+		return 1
+	}
+	return report(n)
+}
+
+// awaitTopic waits until the broker reports partitions for topic.
+func awaitTopic(ctx context.Context, cfg *sarama.Config, addr, topic string) error {
+	client, err := sarama.NewClient([]string{addr}, cfg)
+	if err != nil {
+		return err
+	}
+	defer client.Close()
+	for {
+		if err := client.RefreshMetadata(topic); err == nil {
+			if parts, err := client.Partitions(topic); err == nil && len(parts) > 0 {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for topic %s: %w", topic, ctx.Err())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
 }
 
 // profileCPU starts a CPU profile to path, if there is one, and returns what stops it.

@@ -30,17 +30,29 @@ import (
 )
 
 func main() {
-	if len(os.Args) > 1 {
-		switch os.Args[1] {
-		case "broker":
-			os.Exit(runBroker(os.Args[2:]))
-		case "produce":
-			os.Exit(runProduce(os.Args[2:]))
-		case "consume":
-			os.Exit(runConsume(os.Args[2:]))
-		}
+	if code, ok := subcommand(os.Args[1:]); ok {
+		os.Exit(code)
 	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// subcommand runs the helper processes the bench starts by running itself again: the broker and the
+// ceilings. ok is false when args name none of them.
+func subcommand(args []string) (code int, ok bool) {
+	if len(args) == 0 {
+		return 0, false
+	}
+	switch args[0] {
+	case "broker":
+		return runBroker(args[1:]), true
+	case "produce":
+		return runProduce(args[1:]), true
+	case "consume":
+		return runConsume(args[1:]), true
+	case "pipe":
+		return runPipe(args[1:]), true
+	}
+	return 0, false
 }
 
 // options are the bench's flags.

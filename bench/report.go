@@ -174,7 +174,12 @@ func (r *results) finish() bool {
 	throughput("source", sourceRatioMin, sourceRateMin)
 	throughput("sink", sinkRatioMin, sinkRateMin)
 	if rate, ok := r.med("pipeline.runner.rate"); ok {
-		add("pipeline", rate >= pipelineMin, fmt.Sprintf("pipeline %s [≥%s]", fmtRate(rate), fmtRate(pipelineMin)))
+		text := fmt.Sprintf("pipeline %s", fmtRate(rate))
+		// The budget is absolute; the ratio says how much of it the clients themselves leave on this machine.
+		if q, ok := ratio("pipeline", "pipeline.runner.rate", "pipeline.ceiling-connect.rate"); ok {
+			text += fmt.Sprintf(" = %.2f× ceiling", q)
+		}
+		add("pipeline", rate >= pipelineMin, text+fmt.Sprintf(" [≥%s]", fmtRate(pipelineMin)))
 	}
 	if r.has("startup.ready_ms") {
 		if v, ok := r.med("startup.ready_ms"); ok {
@@ -228,6 +233,7 @@ var tableRows = []struct{ title, prefix string }{
 	{"  raw sarama consumer group, Connect's settings (ceiling)", "sink.ceiling-connect"},
 	{"  raw sarama consumer group, sarama's defaults", "sink.ceiling-default"},
 	{"file source → topic → file sink, one process", "pipeline.runner"},
+	{"  raw sarama producer + consumer group, one process (ceiling)", "pipeline.ceiling-connect"},
 	{"file source → topic, JsonConverter schemas on", "source-json.runner"},
 }
 

@@ -228,6 +228,29 @@ func (s *suite) pipelineScenario(ctx context.Context) error {
 		}); err != nil {
 			return err
 		}
+		// The ceiling: the raw producer and consumer group in one process, with the runner's settings.
+		if err := s.repeat(trial{scenario: "pipeline", who: "ceiling-" + settingsConnect, i: i}, func(r trial) (sample, error) {
+			dir, err := s.runDir(r)
+			if err != nil {
+				return sample{}, err
+			}
+			topic := "bench-" + r.name()
+			out := filepath.Join(dir, "sink.txt")
+			args := append(s.ceilingArgs("pipe", settingsConnect, topic, s.input, r), "-out", out)
+			smp, err := s.measureCeiling(ctx, r, dir, settingsConnect, s.lines(out), args...)
+			if err != nil {
+				return smp, err
+			}
+			if err := sameContent(out, s.input); err != nil {
+				return smp, err
+			}
+			if err := s.checkTopic(topic); err != nil {
+				return smp, err
+			}
+			return smp, s.probe.deleteTopic(topic)
+		}); err != nil {
+			return err
+		}
 	}
 	return nil
 }
