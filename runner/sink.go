@@ -40,7 +40,11 @@ type sinkWorker struct {
 	// maxBatch bounds the records handed to one Put (the consumer's max.poll.records).
 	maxBatch int
 
-	msgs     chan *sarama.ConsumerMessage
+	// msgs carries consumed messages from the claims' goroutines to the one that calls the task, up to
+	// maxBatch per send: a channel hand-off per message cost about as much CPU as the task's own work.
+	msgs chan []*sarama.ConsumerMessage
+	// spare takes emptied batches back, for reuse.
+	spare    chan []*sarama.ConsumerMessage
 	requests chan sinkRequest
 
 	// failedCh is closed when the task has failed, to end consumption.
@@ -57,7 +61,8 @@ type sinkRequest struct {
 }
 
 func (w *sinkWorker) start(ctx context.Context) {
-	w.msgs = make(chan *sarama.ConsumerMessage, 2*w.maxBatch)
+	w.msgs = make(chan []*sarama.ConsumerMessage, 4)
+	w.spare = make(chan []*sarama.ConsumerMessage, 8)
 	w.requests = make(chan sinkRequest)
 	w.failedCh = make(chan struct{})
 	go func() {
@@ -192,22 +197,62 @@ func (w *sinkWorker) Setup(sess sarama.ConsumerGroupSession) error {
 	return nil
 }
 
-// ConsumeClaim implements sarama.ConsumerGroupHandler: it forwards one partition's messages.
+// ConsumeClaim implements sarama.ConsumerGroupHandler: it forwards one partition's messages, as many at a
+// time as have arrived (up to maxBatch).
 func (w *sinkWorker) ConsumeClaim(sess sarama.ConsumerGroupSession, claim sarama.ConsumerGroupClaim) error {
+	in := claim.Messages()
 	for {
+		var batch []*sarama.ConsumerMessage
 		select {
-		case m, ok := <-claim.Messages():
+		case m, ok := <-in:
 			if !ok {
 				return nil
 			}
-			select {
-			case w.msgs <- m:
-			case <-sess.Context().Done():
-				return nil
-			}
+			batch = append(w.spareBatch(), m)
 		case <-sess.Context().Done():
 			return nil
 		}
+		closed := false
+	more:
+		for len(batch) < w.maxBatch {
+			select {
+			case m, ok := <-in:
+				if !ok {
+					closed = true
+					break more
+				}
+				batch = append(batch, m)
+			default:
+				break more
+			}
+		}
+		select {
+		case w.msgs <- batch:
+		case <-sess.Context().Done():
+			return nil
+		}
+		if closed {
+			return nil
+		}
+	}
+}
+
+// spareBatch returns an empty batch with room for maxBatch messages.
+func (w *sinkWorker) spareBatch() []*sarama.ConsumerMessage {
+	select {
+	case b := <-w.spare:
+		return b
+	default:
+		return make([]*sarama.ConsumerMessage, 0, w.maxBatch)
+	}
+}
+
+// recycle gives a forwarded batch back to spareBatch once its messages are copied out.
+func (w *sinkWorker) recycle(b []*sarama.ConsumerMessage) {
+	clear(b)
+	select {
+	case w.spare <- b[:0]:
+	default:
 	}
 }
 
@@ -231,7 +276,8 @@ func (w *sinkWorker) request(sess sarama.ConsumerGroupSession, begin bool) {
 // interrupts the error handler's retries.
 func (w *sinkWorker) process(ctx, taskCtx context.Context) {
 	next := map[connectors.TopicPartition]int64{} // next offset to commit, per partition
-	batch := make([]*sarama.ConsumerMessage, 0, w.maxBatch)
+	// batch collects what the claims forwarded; Put gets it maxBatch records at a time.
+	batch := make([]*sarama.ConsumerMessage, 0, 2*w.maxBatch)
 	var current sarama.ConsumerGroupSession
 	tick := time.NewTicker(w.set.flushInterval)
 	defer tick.Stop()
@@ -239,23 +285,22 @@ func (w *sinkWorker) process(ctx, taskCtx context.Context) {
 	// was written before it may still be committed, but nothing after it.
 	failed, halted := false, false
 	put := func() {
-		if failed || halted || len(batch) == 0 {
-			batch = batch[:0]
-			return
-		}
-		err := w.put(taskCtx, batch)
-		if err == nil && w.dlq != nil {
-			err = w.dlq.failure()
-		}
-		switch {
-		case errors.Is(err, errStopped):
-			halted = true
-		case err != nil:
-			failed = true
-			w.fail(err)
-		default:
-			for _, m := range batch {
-				next[connectors.TopicPartition{Topic: m.Topic, Partition: m.Partition}] = m.Offset + 1
+		for start := 0; start < len(batch) && !failed && !halted; start += w.maxBatch {
+			chunk := batch[start:min(start+w.maxBatch, len(batch))]
+			err := w.put(taskCtx, chunk)
+			if err == nil && w.dlq != nil {
+				err = w.dlq.failure()
+			}
+			switch {
+			case errors.Is(err, errStopped):
+				halted = true
+			case err != nil:
+				failed = true
+				w.fail(err)
+			default:
+				for _, m := range chunk {
+					next[connectors.TopicPartition{Topic: m.Topic, Partition: m.Partition}] = m.Offset + 1
+				}
 			}
 		}
 		clear(batch)
@@ -287,8 +332,9 @@ func (w *sinkWorker) process(ctx, taskCtx context.Context) {
 	drain := func() {
 		for len(batch) < w.maxBatch {
 			select {
-			case m := <-w.msgs:
-				batch = append(batch, m)
+			case b := <-w.msgs:
+				batch = append(batch, b...)
+				w.recycle(b)
 			default:
 				return
 			}
@@ -303,8 +349,9 @@ func (w *sinkWorker) process(ctx, taskCtx context.Context) {
 			msgs = nil
 		}
 		select {
-		case m := <-msgs:
-			batch = append(batch, m)
+		case b := <-msgs:
+			batch = append(batch, b...)
+			w.recycle(b)
 			drain()
 			put()
 		case <-wake:
@@ -319,7 +366,7 @@ func (w *sinkWorker) process(ctx, taskCtx context.Context) {
 			// not committed, so they are consumed again later.
 			for len(w.msgs) > 0 {
 				if paused {
-					<-w.msgs
+					w.recycle(<-w.msgs)
 					continue
 				}
 				drain()
