@@ -65,8 +65,9 @@ type TaskContext struct {
 type SourceTask interface {
 	Start(tc TaskContext, cfg map[string]string) error
 	// Poll returns the next records. It blocks until records are available or ctx is done, and may return
-	// an empty batch at any time; after ctx is done it returns promptly. A batch is handed over to the
-	// runner: the task must not touch it again.
+	// an empty batch at any time; after ctx is done it returns promptly. The runner is done with a batch
+	// when it calls Poll again, so the task may then reuse the slice's array (the values the records
+	// hold stay the runner's: the task does not change them).
 	Poll(ctx context.Context) ([]Record, error)
 	Stop() error
 }
@@ -74,7 +75,9 @@ type SourceTask interface {
 // SinkTask writes records consumed from Kafka to an external system.
 type SinkTask interface {
 	Start(tc TaskContext, cfg map[string]string) error
-	// Put writes a batch. It may buffer; Flush makes everything put so far durable.
+	// Put writes a batch. It may buffer; Flush makes everything put so far durable. The runner reuses the
+	// slice for the next batch: a task that keeps records past Put keeps copies of them (a Record and
+	// the values it holds are never changed by the runner once put).
 	Put(records []Record) error
 	// Flush is called before the runner commits the consumed offsets given, so that nothing is committed
 	// that the task has not written.

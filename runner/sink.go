@@ -44,7 +44,10 @@ type sinkWorker struct {
 	// maxBatch per send: a channel hand-off per message cost about as much CPU as the task's own work.
 	msgs chan []*sarama.ConsumerMessage
 	// spare takes emptied batches back, for reuse.
-	spare    chan []*sarama.ConsumerMessage
+	spare chan []*sarama.ConsumerMessage
+	// recs and origin are put's buffers, owned by the goroutine that calls the task.
+	recs     []connectors.Record
+	origin   []*sarama.ConsumerMessage
 	requests chan sinkRequest
 
 	// failedCh is closed when the task has failed, to end consumption.
@@ -390,9 +393,13 @@ func (w *sinkWorker) process(ctx, taskCtx context.Context) {
 // record is handled: written, dropped by a transform, or skipped by the error handler (and reported).
 // Otherwise the task fails with the error, or errStopped says that a stop interrupted a retry.
 func (w *sinkWorker) put(ctx context.Context, msgs []*sarama.ConsumerMessage) error {
-	recs := make([]connectors.Record, 0, len(msgs))
+	// The slices are reused from batch to batch (SinkTask.Put may not keep them): allocating them for
+	// every batch was a tenth of the bytes the sink allocated. What the last batch left in them is
+	// overwritten by the next one.
+	recs := w.recs[:0]
 	// origin[i] is the consumed record of recs[i], for the error reports of Put.
-	origin := make([]*sarama.ConsumerMessage, 0, len(msgs))
+	origin := w.origin[:0]
+	defer func() { w.recs, w.origin = recs, origin }()
 	for _, m := range msgs {
 		w.tracked.note(m.Topic)
 		recs = append(recs, connectors.Record{})
