@@ -109,8 +109,8 @@ func New(w io.Writer, level, format string) (*Levels, error) {
 		return nil, err
 	}
 	// Every event passes the base level; each named logger's sampler applies its own level.
-	base := zerolog.New(out).Level(zerolog.TraceLevel).With().Timestamp().Logger()
-	l := newLevels(base, name, time.Now)
+	l := newLevels(zerolog.Logger{}, name, time.Now)
+	l.base = zerolog.New(out).Level(zerolog.TraceLevel).Hook(millisTime{l.now})
 	l.out = out
 	return l, nil
 }
@@ -141,6 +141,14 @@ func (f *formatWriter) set(format string) error {
 	}
 	f.cur.Store(&w)
 	return nil
+}
+
+// millisTime stamps every event with the time in milliseconds, as Apache's log lines carry it. zerolog's
+// own Timestamp writes whole seconds unless its package-wide TimeFieldFormat is changed.
+type millisTime struct{ now func() time.Time }
+
+func (h millisTime) Run(e *zerolog.Event, _ zerolog.Level, _ string) {
+	e.Str(zerolog.TimestampFieldName, h.now().Format("2006-01-02T15:04:05.000Z07:00"))
 }
 
 func (f *formatWriter) Write(p []byte) (int, error) { return (*f.cur.Load()).Write(p) }

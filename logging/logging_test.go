@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -212,5 +213,24 @@ func TestSetFormat(t *testing.T) {
 	log.Info().Msg("json again")
 	if got := messages(lines(t, &buf)); !slices.Equal(got, []string{"json again"}) {
 		t.Fatalf("json lines %q", got)
+	}
+}
+
+// Apache's log lines carry milliseconds; zerolog's default timestamp has whole seconds.
+func TestTimestampsHaveMilliseconds(t *testing.T) {
+	for format, pattern := range map[string]string{
+		"json":    `^\{.*"time":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}(Z|[+-]\d\d:\d\d)".*"message":"hello"\}\n$`,
+		"console": `^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} INF hello logger=x\n$`,
+	} {
+		var b bytes.Buffer
+		l, err := New(&b, "info", format)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lg := l.Logger("x")
+		lg.Info().Msg("hello")
+		if !regexp.MustCompile(pattern).MatchString(b.String()) {
+			t.Errorf("%s: %q does not match %s", format, b.String(), pattern)
+		}
 	}
 }
