@@ -40,14 +40,14 @@ type SourceTask struct {
 	log       zerolog.Logger
 	offsets   connectors.OffsetReader
 
-	f             *os.File
-	in            *stdinReader
-	stdinData     <-chan []byte // in.data until end of input, then nil
-	lines         lineBuffer
-	lastReadFull  bool // the last read filled the room offered: a full batch is likely
+	f            *os.File
+	in           *stdinReader
+	stdinData    <-chan []byte // in.data until end of input, then nil
+	lines        lineBuffer
+	lastReadFull bool // the last read filled the room offered: a full batch is likely
 	// batch is the array of the last batch returned, reused by the next Poll: allocating one per batch
 	// was most of what the file source allocated besides the lines.
-	batch []connectors.Record
+	batch         []connectors.Record
 	warnedMissing bool
 	idle          time.Duration
 	timer         *time.Timer
