@@ -230,12 +230,19 @@ func TestReloadConnectorErrorsOverREST(t *testing.T) {
 	if s := stateOf(t, base, "src"); s != "RUNNING" {
 		t.Fatalf("src is %s after a broken edit", s)
 	}
+	// The connector's status says why its file was not applied (an extension field).
+	if code, body := call(t, "GET", base+"/connectors/src/status", ""); code != 200 || !strings.Contains(body, `"reload_error":`+string(wantBody)) {
+		t.Fatalf("status after a broken edit: %d %s", code, body)
+	}
 
 	write(t, src, strings.Replace(srcText, "topic=t", "topic=t2", 1))
 	waitFileState(t, base, src, "applied")
 	waitConfigValue(t, base, "src", "topic", "t2")
 	if code, body := call(t, "GET", base+"/health", ""); code != 200 || strings.Contains(body, "reload_errors") {
 		t.Fatalf("health after the fix: %d %s", code, body)
+	}
+	if code, body := call(t, "GET", base+"/connectors/src/status", ""); code != 200 || strings.Contains(body, "reload_error") {
+		t.Fatalf("status after the fix: %d %s", code, body)
 	}
 	p.stop()
 }

@@ -76,6 +76,8 @@ type connectorStateInfo struct {
 	Connector connectorState `json:"connector"`
 	Tasks     []taskState    `json:"tasks"`
 	Type      string         `json:"type"`
+	// ReloadError, an extension, says why the latest edit of the connector's file was not applied.
+	ReloadError string `json:"reload_error,omitempty"`
 }
 
 func stateOf(s *runner.ConnectorStatus, workerID string) connectorStateInfo {
@@ -84,6 +86,8 @@ func stateOf(s *runner.ConnectorStatus, workerID string) connectorStateInfo {
 		Connector: connectorState{State: s.Connector.State, WorkerID: workerID, Trace: s.Connector.Trace},
 		Tasks:     make([]taskState, len(s.Tasks)),
 		Type:      s.Type,
+
+		ReloadError: s.FileError,
 	}
 	for i, t := range s.Tasks {
 		out.Tasks[i] = taskStateOf(t, workerID)

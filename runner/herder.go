@@ -93,6 +93,9 @@ type connector struct {
 	// owner is the connector file that defines the connector; empty for one created through the REST API,
 	// which is saved in the state file.
 	owner string
+	// fileErr is why the last edit of the owner file could not be applied (guarded by Herder.mu); the
+	// connector keeps running with its last good configuration meanwhile.
+	fileErr string
 
 	impl  connectors.Connector // running instance, nil when not started
 	st    statusCell
@@ -632,12 +635,23 @@ func (h *Herder) Status(name string) (*ConnectorStatus, error) {
 func (h *Herder) status(c *connector) *ConnectorStatus {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
-	s := &ConnectorStatus{Name: c.name, Type: string(c.plugin.Type), Connector: c.st.get()}
+	s := &ConnectorStatus{Name: c.name, Type: string(c.plugin.Type), Connector: c.st.get(), FileError: c.fileErr}
 	s.Connector.Version = c.plugin.Version
 	for _, t := range c.tasks {
 		s.Tasks = append(s.Tasks, TaskStatus{ID: t.taskID(), Status: t.status()})
 	}
 	return s
+}
+
+// SetFileError records why the latest edit of the file that owns a connector could not be applied, so that
+// the connector's status shows it; "" clears it. An unknown connector is ignored: the error is then the
+// watcher's to report.
+func (h *Herder) SetFileError(name, msg string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if c := h.conns[name]; c != nil {
+		c.fileErr = msg
+	}
 }
 
 // Generation returns how many times a connector's tasks have been (re)started; tests and the reload status use it.

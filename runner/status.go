@@ -99,6 +99,8 @@ type ConnectorStatus struct {
 	Type      string // source, sink or unknown
 	Connector Status
 	Tasks     []TaskStatus
+	// FileError is why the latest edit of the connector's file was not applied; "" when it was.
+	FileError string
 }
 
 // TaskStatus is the status of one task.

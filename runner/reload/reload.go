@@ -54,6 +54,8 @@ var ErrStopped = errors.New("the file watcher is stopped")
 // Herder applies connector files; *runner.Herder is one.
 type Herder interface {
 	ApplyFile(owner string, def *runner.FileConnector) (runner.FileChange, error)
+	// SetFileError shows in a connector's status why its file's latest edit was not applied ("" clears it).
+	SetFileError(connector, msg string)
 }
 
 // WorkerApplier validates and applies a new version of the worker file, the way start-up validates it. An
@@ -529,6 +531,7 @@ func (w *Watcher) applyConnector(f *file, data []byte, hash string, now time.Tim
 	f.state, f.hash, f.connector, f.conflict = StateApplied, hash, cf.Name, false
 	f.applied = &Version{Hash: hash, Time: now}
 	w.mu.Unlock()
+	w.cfg.Herder.SetFileError(cf.Name, "")
 
 	ev := w.log.Info().Str("file", f.path).Str("version", short(hash))
 	switch {
@@ -618,6 +621,9 @@ func (w *Watcher) fail(f *file, hash string, now time.Time, msg string) {
 	w.mu.Unlock()
 	if repeated {
 		return
+	}
+	if f.kind != KindWorker && f.connector != "" {
+		w.cfg.Herder.SetFileError(f.connector, msg)
 	}
 	ev := w.log.Error().Str("file", f.path).Str("error", msg)
 	if hash != "" {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/connect-standalone/connect-standalone/internal/kafkatest"
+	"github.com/connect-standalone/connect-standalone/runner"
 	"github.com/connect-standalone/connect-standalone/runner/reload"
 )
 
@@ -202,6 +203,9 @@ func TestBrokenEditKeepsRunning(t *testing.T) {
 	if errs := h.watcher.Status().Errors(); len(errs) != 1 || errs[0].Path != src || errs[0].Error != want {
 		t.Fatalf("errors %+v", errs)
 	}
+	if cs, err := h.herder.Status("src"); err != nil || cs.FileError != want || cs.Connector.State != runner.Running {
+		t.Fatalf("connector status %+v, %v: want RUNNING with the file's error", cs, err)
+	}
 	appendFile(t, in, "still\n")
 	if got := kafkatest.Values(h.broker.Read("t1", 1, 20*time.Second)); !slices.Equal(got, []string{"still"}) {
 		t.Fatalf("t1 holds %q: the connector does not run on its last good configuration", got)
@@ -225,6 +229,9 @@ func TestBrokenEditKeepsRunning(t *testing.T) {
 	h.waitConfig("src", "topic", "t2")
 	if errs := h.watcher.Status().Errors(); len(errs) != 0 {
 		t.Fatalf("errors after the fix: %+v", errs)
+	}
+	if cs, err := h.herder.Status("src"); err != nil || cs.FileError != "" {
+		t.Fatalf("connector status %+v, %v after the fix: want no file error", cs, err)
 	}
 }
 
