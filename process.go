@@ -7,7 +7,6 @@ import (
 	"maps"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -201,36 +200,14 @@ func clientWorker(wc *workerConfig, bootstrap []string) map[string]string {
 	return w
 }
 
-// connectKafka looks up the cluster id and the protocol version to speak, as Apache does before it starts
-// anything; it waits for the brokers up to the admin client's default.api.timeout.ms (60 s by default).
+// connectKafka looks up the cluster id and the protocol version to speak (see kafka.LookupCluster), logging
+// the warnings of the worker's admin settings.
 func connectKafka(ctx context.Context, worker map[string]string, bootstrap []string, log zerolog.Logger) (string, sarama.KafkaVersion, error) {
-	props := kafka.WorkerAdminProps(worker)
-	if props["client.id"] == "" {
-		props["client.id"] = "connect-standalone-cluster-lookup"
-	}
-	cfg, warnings, err := kafka.AdminConfig(props, props["client.id"])
-	if err != nil {
-		return "", sarama.KafkaVersion{}, err
-	}
+	id, version, warnings, err := kafka.LookupCluster(ctx, worker, bootstrap)
 	for _, w := range warnings {
 		log.Warn().Msg(w.String())
 	}
-	timeout := 60 * time.Second
-	if ms, err := strconv.Atoi(strings.TrimSpace(props["default.api.timeout.ms"])); err == nil && ms > 0 {
-		timeout = time.Duration(ms) * time.Millisecond
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	// ClusterID waits for the brokers (it retries until ctx ends), as Apache's start-up does.
-	id, err := kafka.ClusterID(ctx, bootstrap, cfg)
-	if err != nil {
-		return "", sarama.KafkaVersion{}, err
-	}
-	v, err := kafka.NegotiateVersion(ctx, bootstrap, cfg)
-	if err != nil {
-		return "", sarama.KafkaVersion{}, err
-	}
-	return id, v, nil
+	return id, version, err
 }
 
 // shutdown stops the file watcher (so that no reload reaches a stopping herder), the REST server (letting

@@ -162,18 +162,14 @@ func (p properties) Set(s string) error {
 
 // negotiate picks the protocol version as the runner does at start-up.
 func negotiate(ctx context.Context, worker map[string]string) (sarama.KafkaVersion, error) {
-	props := kafka.WorkerAdminProps(worker)
-	cfg, _, err := kafka.AdminConfig(props, "connect-standalone-bench")
+	addrs, err := kafka.BootstrapServers(kafka.WorkerAdminProps(worker))
 	if err != nil {
 		return sarama.KafkaVersion{}, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	addrs, err := kafka.BootstrapServers(props)
-	if err != nil {
-		return sarama.KafkaVersion{}, err
-	}
-	return kafka.NegotiateVersion(ctx, addrs, cfg)
+	_, version, _, err := kafka.LookupCluster(ctx, worker, addrs)
+	return version, err
 }
 
 // produceFile sends every line of a file (without its "\n") as one record to partition 0 of topic,

@@ -90,14 +90,9 @@ func newEnv(t *testing.T, o options) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	props := kafka.WorkerAdminProps(e.worker)
-	cfg, _, err := kafka.AdminConfig(props, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	version, err := kafka.NegotiateVersion(ctx, []string{e.broker.Addr()}, cfg)
+	_, version, _, err := kafka.LookupCluster(ctx, e.worker, []string{e.broker.Addr()})
 	if err != nil {
 		t.Fatalf("negotiating the protocol version: %v", err)
 	}

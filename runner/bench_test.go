@@ -171,14 +171,9 @@ func reportPerRecord(b *testing.B) {
 
 func benchVersion(b *testing.B, addr string) sarama.KafkaVersion {
 	b.Helper()
-	props := kafka.WorkerAdminProps(map[string]string{"bootstrap.servers": addr})
-	cfg, _, err := kafka.AdminConfig(props, "bench")
-	if err != nil {
-		b.Fatal(err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	v, err := kafka.NegotiateVersion(ctx, []string{addr}, cfg)
+	_, v, _, err := kafka.LookupCluster(ctx, map[string]string{"bootstrap.servers": addr}, []string{addr})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -64,14 +64,9 @@ func (h *harness) start() {
 		h.t.Fatalf("opening offsets: %v", err)
 	}
 	h.store = store
-	props := kafka.WorkerAdminProps(h.worker)
-	cfg, _, err := kafka.AdminConfig(props, "test")
-	if err != nil {
-		h.t.Fatal(err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	version, err := kafka.NegotiateVersion(ctx, []string{h.broker.Addr()}, cfg)
+	_, version, _, err := kafka.LookupCluster(ctx, h.worker, []string{h.broker.Addr()})
 	if err != nil {
 		h.t.Fatalf("negotiating the protocol version: %v", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -19,6 +20,35 @@ import (
 // ErrClusterUnreachable is the error ClusterID wraps when it cannot describe the cluster. Its text is
 // Apache's, which fails the worker's start-up with it.
 var ErrClusterUnreachable = errors.New("Failed to connect to and describe Kafka cluster. Check worker's broker connection and security properties.")
+
+// LookupCluster asks the brokers, with the worker's admin client settings, for the cluster id and the
+// protocol version to speak, as Apache does before it starts anything. It waits for the brokers up to
+// the admin client's default.api.timeout.ms (60 s by default) or until ctx ends. The warnings are those of
+// the admin settings, for the caller to log.
+func LookupCluster(ctx context.Context, worker map[string]string, bootstrap []string) (id string, version sarama.KafkaVersion, warnings []Warning, err error) {
+	props := WorkerAdminProps(worker)
+	if props["client.id"] == "" {
+		props["client.id"] = "connect-standalone-cluster-lookup"
+	}
+	cfg, warnings, err := AdminConfig(props, props["client.id"])
+	if err != nil {
+		return "", sarama.KafkaVersion{}, nil, err
+	}
+	timeout := 60 * time.Second
+	if ms, err := strconv.Atoi(strings.TrimSpace(props["default.api.timeout.ms"])); err == nil && ms > 0 {
+		timeout = time.Duration(ms) * time.Millisecond
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	// ClusterID waits for the brokers (it retries until ctx ends), as Apache's start-up does.
+	if id, err = ClusterID(ctx, bootstrap, cfg); err != nil {
+		return "", sarama.KafkaVersion{}, warnings, err
+	}
+	if version, err = NegotiateVersion(ctx, bootstrap, cfg); err != nil {
+		return "", sarama.KafkaVersion{}, warnings, err
+	}
+	return id, version, warnings, nil
+}
 
 // ClusterID returns the Kafka cluster id, which GET / shows as kafka_cluster_id. It asks the brokers of
 // addrs in turn, retrying with cfg's retry backoff until ctx ends, as Apache's admin client retries until

@@ -53,14 +53,9 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	h.store = store
-	props := kafka.WorkerAdminProps(worker)
-	cfg, _, err := kafka.AdminConfig(props, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	version, err := kafka.NegotiateVersion(ctx, []string{h.broker.Addr()}, cfg)
+	_, version, _, err := kafka.LookupCluster(ctx, worker, []string{h.broker.Addr()})
 	if err != nil {
 		t.Fatal(err)
 	}
