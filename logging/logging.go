@@ -109,8 +109,8 @@ func New(w io.Writer, level, format string) (*Levels, error) {
 		return nil, err
 	}
 	// Every event passes the base level; each named logger's sampler applies its own level.
-	l := newLevels(zerolog.Logger{}, name, time.Now)
-	l.base = zerolog.New(out).Level(zerolog.TraceLevel).Hook(millisTime{l.now})
+	base := zerolog.New(out).Level(zerolog.TraceLevel).Hook(millisTime{time.Now})
+	l := newLevels(base, name, time.Now)
 	l.out = out
 	return l, nil
 }

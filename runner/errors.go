@@ -143,8 +143,6 @@ func (h *errorHandler) handle(ctx context.Context, st stage, class string, err e
 	return h.fail(ctx, st, class, err, rec)
 }
 
-// fail reports a failure that retrying did not cure and decides, as Apache's operator does, whether the
-// record is skipped.
 // transform runs a record through chain, with the handler's retries and tolerance. The transforms may
 // rewrite r in place, so a retry starts again from the record as it came in. It returns the record to go
 // on with, or nil when a transform dropped it or a tolerated failure skipped it.
@@ -165,6 +163,8 @@ func (h *errorHandler) transform(ctx context.Context, chain *transforms.Chain, r
 	return out, nil
 }
 
+// fail reports a failure that retrying did not cure and decides, as Apache's operator does, whether the
+// record is skipped.
 func (h *errorHandler) fail(ctx context.Context, st stage, class string, err error, rec errantRecord) (skip bool, _ error) {
 	class, cause := culprit(st, class, err)
 	h.report(ctx, st, class, cause, rec)

@@ -17,8 +17,9 @@ import (
 //
 // Lines are formatted into a 64 KiB buffer that reaches the operating system when it fills, and at the
 // latest writeDelay after a Put left something in it: one write per buffer instead of Apache's one per line,
-// while readers of the file (tail -f) still see lines within milliseconds. Flush also fsyncs the file: the runner commits consumed offsets only after Flush, so a committed offset
-// never covers a line a crash could still lose. Write errors fail the task; Apache's PrintStream swallows
+// while readers of the file (tail -f) still see lines within milliseconds. Flush also fsyncs the file: the
+// runner commits consumed offsets only after Flush, so a committed offset never covers a line a crash could
+// still lose. Write errors fail the task; Apache's PrintStream swallows
 // them and loses lines silently.
 type SinkTask struct {
 	// stdout is what "standard output" means; nil is os.Stdout. Tests put their own writer here.
@@ -51,15 +52,14 @@ func (t *SinkTask) Start(_ connectors.TaskContext, cfg map[string]string) error 
 			out = os.Stdout
 		}
 		t.dest, t.w = "standard output", bufio.NewWriterSize(out, readChunk)
-		t.delayed = time.AfterFunc(time.Hour, t.writeDelayed)
-		t.delayed.Stop()
-		return nil
+	} else {
+		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+		if err != nil {
+			return fmt.Errorf("Couldn't find or create file '%s' for FileStreamSinkTask: %w", name, err)
+		}
+		t.dest, t.f, t.w = fmt.Sprintf("file '%s'", name), f, bufio.NewWriterSize(f, readChunk)
 	}
-	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
-	if err != nil {
-		return fmt.Errorf("Couldn't find or create file '%s' for FileStreamSinkTask: %w", name, err)
-	}
-	t.dest, t.f, t.w = fmt.Sprintf("file '%s'", name), f, bufio.NewWriterSize(f, readChunk)
+	// Created stopped: Put starts it when it leaves lines in the buffer.
 	t.delayed = time.AfterFunc(time.Hour, t.writeDelayed)
 	t.delayed.Stop()
 	return nil
