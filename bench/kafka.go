@@ -143,12 +143,15 @@ func consumerConfig(ctx context.Context, settings string, worker map[string]stri
 // properties are key=value settings given one per flag, such as -worker producer.linger.ms=5.
 type properties map[string]string
 
-func (p properties) String() string {
+func (p properties) String() string { return strings.Join(p.pairs(), ",") }
+
+// pairs returns the settings as key=value, sorted by key.
+func (p properties) pairs() []string {
 	keys := slices.Sorted(maps.Keys(p))
 	for i, k := range keys {
 		keys[i] = k + "=" + p[k]
 	}
-	return strings.Join(keys, ",")
+	return keys
 }
 
 func (p properties) Set(s string) error {

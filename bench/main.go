@@ -106,7 +106,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.settle, "settle", 2*time.Second, "wait after start-up before the idle memory is read")
 	fs.DurationVar(&o.idleWait, "idle-wait", 10*time.Second, "before each run, wait up to this long for other processes to leave the CPUs alone (0: do not wait)")
 	fs.Var(o.worker, "worker", "an extra worker key=value for every runner and for the ceilings' Connect settings, such as producer.linger.ms=5 (repeatable)")
-	fs.Var(o.env, "env", "an environment variable KEY=VALUE for the connect-standalone processes only, such as GOGC=200 (repeatable)")
+	fs.Var(o.env, "env", "an environment variable KEY=VALUE for the connect-standalone processes and the raw-client ceilings (which otherwise get the runner's GOGC=400 and GOMEMLIMIT=26MiB), such as GOGC=200 (repeatable)")
 	fs.IntVar(&o.retries, "retries", 2, "measure a run again, up to this many times, when other processes took CPU during it")
 	fs.BoolVar(&o.strict, "strict", false, "exit 3 when a budget point is missed")
 	fs.StringVar(&o.profile, "profile", "", "directory for CPU profiles of the ceiling helpers, and of the runner when -bin is a profiling build (see README.md)")

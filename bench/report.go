@@ -71,10 +71,8 @@ func newResults(o options) *results {
 }
 
 func (r *results) figure(name, unit string) *figure {
-	for _, f := range r.Figures {
-		if f.Name == name {
-			return f
-		}
+	if f := r.lookup(name); f != nil {
+		return f
 	}
 	f := &figure{Name: name, Unit: unit, Values: []float64{}}
 	r.Figures = append(r.Figures, f)
@@ -111,10 +109,8 @@ func median(values []float64) float64 {
 
 // med returns a figure's median; ok is false when it was not measured.
 func (r *results) med(name string) (float64, bool) {
-	for _, f := range r.Figures {
-		if f.Name == name && f.Median != nil {
-			return *f.Median, true
-		}
+	if f := r.lookup(name); f != nil && f.Median != nil {
+		return *f.Median, true
 	}
 	return 0, false
 }
@@ -191,10 +187,8 @@ func (r *results) finish() bool {
 	// The peak is the highest VmHWM of any run moving the n lines: the budget is a ceiling, not an average.
 	peak, havePeak := 0.0, false
 	for _, name := range []string{"source.runner.peak_mb", "sink.runner.peak_mb", "pipeline.runner.peak_mb"} {
-		for _, f := range r.Figures {
-			if f.Name == name && f.Max != nil {
-				peak, havePeak = max(peak, *f.Max), true
-			}
+		if f := r.lookup(name); f != nil && f.Max != nil {
+			peak, havePeak = max(peak, *f.Max), true
 		}
 	}
 	if havePeak {
@@ -221,7 +215,7 @@ func (r *results) finish() bool {
 }
 
 func (r *results) has(name string) bool {
-	return slices.ContainsFunc(r.Figures, func(f *figure) bool { return f.Name == name })
+	return r.lookup(name) != nil
 }
 
 // rows of the table: a heading, then the figures of each scenario.
@@ -238,6 +232,7 @@ var tableRows = []struct{ title, prefix string }{
 }
 
 // printTable prints every figure: throughput with its ratio to the ceiling, CPU and memory; then start-up.
+// The ratios are those finish stored.
 func (r *results) printTable(w io.Writer) {
 	p := r.Params
 	fmt.Fprintf(w, "\nconnect-standalone bench: %d lines × %d B, %d runs alternated (runner, ceilings); %s;\n", p.N, p.LineSize, p.Runs, p.Converter)
@@ -257,15 +252,9 @@ func (r *results) printTable(w io.Writer) {
 			continue
 		}
 		vs := ""
-		if strings.HasSuffix(row.prefix, ".runner") {
-			ceiling := strings.TrimSuffix(row.prefix, ".runner") + ".ceiling-connect.rate"
-			if row.prefix == "source-json.runner" {
-				ceiling = "source.ceiling-connect.rate"
-			}
-			if a, ok1 := r.med(row.prefix + ".rate"); ok1 {
-				if b, ok2 := r.med(ceiling); ok2 && b > 0 {
-					vs = fmt.Sprintf("%.2f×", a/b)
-				}
+		if scenario, ok := strings.CutSuffix(row.prefix, ".runner"); ok {
+			if q, ok := r.Ratios[scenario]; ok {
+				vs = fmt.Sprintf("%.2f×", q)
 			}
 		}
 		other := ""

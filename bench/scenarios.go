@@ -368,9 +368,7 @@ func (s *suite) measureRunner(ctx context.Context, r trial, dir string, worker m
 		s.procs.stop(c, 20*time.Second)
 		return sample{}, fmt.Errorf("%s: %w", r.name(), err)
 	}
-	after := s.cpuNow()
-	smp := sample{rate: p.rate(s.opt.n), wall: p.done.Sub(p.start), brokerCPU: after.broker - before.broker}
-	smp.foreign = foreign(before, after, childCPUNow(c))
+	smp := s.sampleSince(before, p, c)
 	smp.peakKB, _ = procStatusKB(c.pid(), "VmHWM")
 	if err := s.procs.stop(c, 30*time.Second); err != nil {
 		return sample{}, fmt.Errorf("%s: stopping connect-standalone: %w", r.name(), err)
@@ -380,12 +378,20 @@ func (s *suite) measureRunner(ctx context.Context, r trial, dir string, worker m
 	return smp, nil
 }
 
+// sampleSince begins the sample of a run of c that watch has seen through: its rate and span from p, and the
+// CPU the broker and other processes took since before. The caller adds c's own CPU and peak memory.
+func (s *suite) sampleSince(before cpuSnapshot, p progress, c *child) sample {
+	after := s.cpuNow()
+	return sample{rate: p.rate(s.opt.n), wall: p.done.Sub(p.start), brokerCPU: after.broker - before.broker,
+		foreign: foreign(before, after, childCPUNow(c))}
+}
+
 // ceilingArgs are the arguments of a ceiling helper: the same -worker keys as the runner gets.
 func (s *suite) ceilingArgs(cmd, settings, topic, file string, r trial) []string {
 	args := []string{cmd, "-broker", s.broker.addr, "-topic", topic, "-file", file, "-settings", settings,
 		"-n", strconv.FormatInt(s.opt.n, 10), "-name", r.name()}
-	for _, k := range slices.Sorted(maps.Keys(s.opt.worker)) {
-		args = append(args, "-worker", k+"="+s.opt.worker[k])
+	for _, kv := range s.opt.worker.pairs() {
+		args = append(args, "-worker", kv)
 	}
 	return args
 }
@@ -399,10 +405,7 @@ func (s *suite) measureCeiling(ctx context.Context, r trial, dir, settings strin
 	before := s.cpuNow()
 	// The raw clients run with the garbage-collector settings connect-standalone gives itself (gc.go), so
 	// that the ratio compares the data paths, not the runtime's tuning. -env overrides both.
-	env := []string{"GOGC=400", "GOMEMLIMIT=26MiB"}
-	for _, k := range slices.Sorted(maps.Keys(s.opt.env)) {
-		env = append(env, k+"="+s.opt.env[k])
-	}
+	env := append([]string{"GOGC=400", "GOMEMLIMIT=26MiB"}, s.opt.env.pairs()...)
 	c, err := s.procs.start("sarama "+args[0]+" ("+settings+")", filepath.Join(dir, "ceiling.log"), true, nil, env, s.self, args...)
 	if err != nil {
 		return sample{}, err
@@ -412,9 +415,7 @@ func (s *suite) measureCeiling(ctx context.Context, r trial, dir, settings strin
 		s.procs.stop(c, 5*time.Second)
 		return sample{}, fmt.Errorf("%s: %w", r.name(), err)
 	}
-	after := s.cpuNow()
-	smp := sample{rate: p.rate(s.opt.n), wall: p.done.Sub(p.start), brokerCPU: after.broker - before.broker}
-	smp.foreign = foreign(before, after, childCPUNow(c))
+	smp := s.sampleSince(before, p, c)
 	if err := c.wait(ctx, 30*time.Second); err != nil {
 		s.procs.stop(c, 5*time.Second)
 		return sample{}, fmt.Errorf("%s: %w", r.name(), err)
@@ -653,10 +654,7 @@ func (s *suite) startRunner(dir string, conns int, name string) (*child, error) 
 	for i := range conns {
 		args = append(args, filepath.Join(dir, fmt.Sprintf("connector-%d.properties", i+1)))
 	}
-	var env []string
-	for _, k := range slices.Sorted(maps.Keys(s.opt.env)) {
-		env = append(env, k+"="+s.opt.env[k])
-	}
+	env := s.opt.env.pairs()
 	if s.opt.profile != "" {
 		env = append(env, profileEnv+"="+filepath.Join(s.opt.profile, name))
 	}
