@@ -70,14 +70,10 @@ func (h *Herder) newTask(c *connector, id int, taskCfg map[string]string, initia
 		if err != nil {
 			return fail(fmt.Errorf("connector %s: %w", c.name, err))
 		}
-		scfg, warnings, err := kafka.ProducerConfig(props, props["client.id"])
+		scfg, err := h.producerConfig(e, c.name, props)
 		if err != nil {
 			return fail(fmt.Errorf("connector %s: %w", c.name, err))
 		}
-		h.warn(c.name, warnings)
-		e.tune(scfg)
-		scfg.Producer.Return.Successes = true
-		scfg.Producer.Return.Errors = true
 		w := &sourceWorker{taskBase: base, task: src.NewTask(), chain: chain, conv: conv, errs: errs,
 			tracker: newSubmitted(), store: h.cfg.Offsets, set: e.set}
 		w.topics, err = newTopicCreator(e.worker, connCfg, func() (sarama.ClusterAdmin, error) {
@@ -126,10 +122,7 @@ func (h *Herder) newTask(c *connector, id int, taskCfg map[string]string, initia
 		h.warn(c.name, warnings)
 		e.tune(scfg)
 		scfg.Consumer.Return.Errors = true
-		batch, err := kafka.MaxPollRecords(props)
-		if err != nil {
-			return fail(fmt.Errorf("connector %s: %w", c.name, err))
-		}
+		batch, _ := kafka.MaxPollRecords(props) // ConsumerConfig has checked max.poll.records
 		w := &sinkWorker{taskBase: base, task: snk.NewTask(), conv: conv, chain: chain, errs: errs,
 			taskClass: taskCfg["task.class"], set: e.set, maxBatch: batch}
 		if err := w.subscribe(connCfg); err != nil {
@@ -206,14 +199,10 @@ func (h *Herder) dlqClients(e *env, connCfg map[string]string, conn string, task
 	if err != nil {
 		return nil, err
 	}
-	pcfg, warnings, err := kafka.ProducerConfig(pprops, pprops["client.id"])
+	pcfg, err := h.producerConfig(e, conn, pprops)
 	if err != nil {
 		return nil, err
 	}
-	h.warn(conn, warnings)
-	e.tune(pcfg)
-	pcfg.Producer.Return.Successes = true
-	pcfg.Producer.Return.Errors = true
 	aprops, err := kafka.DLQAdminProps(e.worker, connCfg)
 	if err != nil {
 		return nil, err
@@ -224,6 +213,20 @@ func (h *Herder) dlqClients(e *env, connCfg map[string]string, conn string, task
 	}
 	e.tune(acfg)
 	return &dlqClients{settings: s, conn: conn, task: task, bootstrap: e.bootstrap, producer: pcfg, admin: acfg}, nil
+}
+
+// producerConfig turns a connector's producer properties into the configuration of an asynchronous
+// producer that reports both successes and errors, logging the warnings about them.
+func (h *Herder) producerConfig(e *env, conn string, props map[string]string) (*sarama.Config, error) {
+	cfg, warnings, err := kafka.ProducerConfig(props, props["client.id"])
+	if err != nil {
+		return nil, err
+	}
+	h.warn(conn, warnings)
+	e.tune(cfg)
+	cfg.Producer.Return.Successes = true
+	cfg.Producer.Return.Errors = true
+	return cfg, nil
 }
 
 // open creates the dead letter queue topic if needed and connects its producer, waiting for the brokers as

@@ -59,21 +59,20 @@ type deadLetterQueue struct {
 // ensureDLQTopic creates the dead letter queue topic if it does not exist, with one partition and the
 // configured replication factor, as Apache does when a sink task starts.
 func ensureDLQTopic(admin sarama.ClusterAdmin, s dlqSettings, log zerolog.Logger) error {
-	meta, err := admin.DescribeTopics([]string{s.topic})
+	exists, err := topicExists(admin, s.topic)
 	if err != nil {
 		return fmt.Errorf("dead letter queue: describing topic %s: %w", s.topic, err)
 	}
-	if len(meta) == 1 && meta[0].Err == sarama.ErrNoError {
+	if exists {
 		return nil
 	}
 	log.Info().Str("topic", s.topic).Int16("replication_factor", s.replication).
 		Msg("dead letter queue topic does not exist; creating it")
 	err = admin.CreateTopic(s.topic, &sarama.TopicDetail{NumPartitions: dlqTopicPartitions, ReplicationFactor: s.replication}, false)
-	var te *sarama.TopicError
 	switch {
-	case err == nil, errors.Is(err, sarama.ErrTopicAlreadyExists), errors.As(err, &te) && te.Err == sarama.ErrTopicAlreadyExists:
+	case err == nil, errors.Is(err, sarama.ErrTopicAlreadyExists):
 		return nil
-	case s.replication > 0 && (errors.Is(err, sarama.ErrInvalidReplicationFactor) || errors.As(err, &te) && te.Err == sarama.ErrInvalidReplicationFactor):
+	case s.replication > 0 && errors.Is(err, sarama.ErrInvalidReplicationFactor):
 		return fmt.Errorf("could not create the dead letter queue topic %s with replication factor %d (%w): "+
 			"the cluster has fewer brokers than that; set %s to at most the number of brokers (1 for a single broker)",
 			s.topic, s.replication, err, config.DLQReplicationFactor)

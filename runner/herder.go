@@ -289,9 +289,7 @@ func (h *Herder) setTarget(name string, target TargetState) error {
 		c.st.set(Paused, "")
 	case target == TargetRunning && prev == TargetPaused && len(c.tasks) > 0:
 		if err := h.startInstance(c); err == nil {
-			for _, t := range c.tasks {
-				t.setPaused(false)
-			}
+			h.resumeTasks(c)
 		}
 	default:
 		h.startConnector(c)
@@ -386,12 +384,9 @@ func (h *Herder) restartInstance(c *connector) {
 func (h *Herder) RestartTask(name string, id int) error {
 	h.op.Lock()
 	defer h.op.Unlock()
-	c, err := h.mustGet(name)
+	c, err := h.task(name, id)
 	if err != nil {
 		return err
-	}
-	if id < 0 || id >= len(c.tasks) {
-		return errorf(KindNotFound, "Task %s-%d not found", name, id)
 	}
 	h.restartTask(c, id, Unassigned)
 	return nil

@@ -228,13 +228,8 @@ func normalizeNumbers(m map[string]any) map[string]any {
 	return out
 }
 
-// topicPartition is a Kafka partition of a sink connector's consumer group.
-type topicPartition struct {
-	Topic     string
-	Partition int32
-}
-
-func compareTopicPartition(a, b topicPartition) int {
+// compareTopicPartition orders partitions by topic, then by number.
+func compareTopicPartition(a, b connectors.TopicPartition) int {
 	return cmp.Or(strings.Compare(a.Topic, b.Topic), cmp.Compare(a.Partition, b.Partition))
 }
 
@@ -247,8 +242,8 @@ func sinkOffset(topic string, partition int32, offset int64) connectors.Partitio
 
 // parseSinkOffsets reads sink partitions and offsets the way Apache does, with its messages (all
 // KindInvalid). A nil offset in the result resets the partition.
-func parseSinkOffsets(offsets []connectors.PartitionOffset) (map[topicPartition]*int64, error) {
-	out := make(map[topicPartition]*int64, len(offsets))
+func parseSinkOffsets(offsets []connectors.PartitionOffset) (map[connectors.TopicPartition]*int64, error) {
+	out := make(map[connectors.TopicPartition]*int64, len(offsets))
 	for _, po := range offsets {
 		p := po.Partition
 		if p == nil {
@@ -270,7 +265,7 @@ func parseSinkOffsets(offsets []connectors.PartitionOffset) (map[topicPartition]
 			return nil, errorf(KindInvalid, "Failed to parse the following Kafka partition value in the provided offsets: '%s'. "+
 				"Partition values for sink connectors need to be integers.", valueText(partVal))
 		}
-		tp := topicPartition{Topic: valueText(topicVal), Partition: int32(part)}
+		tp := connectors.TopicPartition{Topic: valueText(topicVal), Partition: int32(part)}
 		if po.Offset == nil {
 			out[tp] = nil
 			continue
@@ -336,7 +331,7 @@ func valueText(v any) string {
 // the connector's hook sees the offsets first (for a reset, every partition of the group with a null
 // offset), and the messages for a group that still has members say what to do.
 func (h *Herder) modifySinkOffsets(ctx context.Context, c *connector, resolved map[string]string, offsets []connectors.PartitionOffset, reset bool) (bool, error) {
-	var parsed map[topicPartition]*int64
+	var parsed map[connectors.TopicPartition]*int64
 	if !reset {
 		var err error
 		if parsed, err = parseSinkOffsets(offsets); err != nil {
@@ -358,7 +353,7 @@ func (h *Herder) modifySinkOffsets(ctx context.Context, c *connector, resolved m
 			if err != nil {
 				return errorf(KindInternal, "Failed to retrieve consumer group offsets for sink connector %s: %v", c.name, err)
 			}
-			parsed = make(map[topicPartition]*int64, len(committed))
+			parsed = make(map[connectors.TopicPartition]*int64, len(committed))
 			for tp := range committed {
 				parsed[tp] = nil
 			}
@@ -450,7 +445,7 @@ func firstCommitError(resp *sarama.OffsetCommitResponse) error {
 }
 
 // committedOffsets lists the committed positions of a consumer group; a group that does not exist has none.
-func committedOffsets(admin sarama.ClusterAdmin, group string) (map[topicPartition]int64, error) {
+func committedOffsets(admin sarama.ClusterAdmin, group string) (map[connectors.TopicPartition]int64, error) {
 	resp, err := admin.ListConsumerGroupOffsets(group, nil)
 	if errors.Is(err, sarama.ErrGroupIDNotFound) {
 		return nil, nil
@@ -458,13 +453,13 @@ func committedOffsets(admin sarama.ClusterAdmin, group string) (map[topicPartiti
 	if err != nil {
 		return nil, err
 	}
-	out := map[topicPartition]int64{}
+	out := map[connectors.TopicPartition]int64{}
 	for topic, parts := range resp.Blocks {
 		for p, b := range parts {
 			if b == nil || !errors.Is(b.Err, sarama.ErrNoError) || b.Offset < 0 {
 				continue // no committed offset
 			}
-			out[topicPartition{Topic: topic, Partition: p}] = b.Offset
+			out[connectors.TopicPartition{Topic: topic, Partition: p}] = b.Offset
 		}
 	}
 	return out, nil

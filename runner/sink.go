@@ -529,9 +529,6 @@ func (w *sinkWorker) deliver(ctx context.Context, recs []connectors.Record, orig
 // commit flushes the task and commits the offsets that the session owns. It reports false when the flush
 // failed, which fails the task.
 func (w *sinkWorker) commit(sess sarama.ConsumerGroupSession, next map[connectors.TopicPartition]int64) bool {
-	if len(next) == 0 {
-		return true
-	}
 	if err := w.task.Flush(maps.Clone(next)); err != nil {
 		// Nothing is committed: the records since the last commit are consumed again after a restart.
 		w.fail(fmt.Errorf("task %s flush: %w", w.name(), err))

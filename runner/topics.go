@@ -124,29 +124,36 @@ func (tc *topicCreator) ensure(topic string) error {
 		}
 		tc.admin = a
 	}
-	meta, err := tc.admin.DescribeTopics([]string{topic})
+	exists, err := topicExists(tc.admin, topic)
 	if err != nil {
 		return fmt.Errorf("topic creation: describing topic %s: %w", topic, err)
 	}
-	if len(meta) == 1 && meta[0].Err == sarama.ErrNoError {
+	if exists {
 		tc.known[topic] = true
 		return nil
 	}
 	g := tc.groupFor(topic)
 	detail := &sarama.TopicDetail{NumPartitions: g.partitions, ReplicationFactor: g.replication, ConfigEntries: g.configs}
-	err = tc.admin.CreateTopic(topic, detail, false)
-	if err != nil && !errors.Is(err, sarama.ErrTopicAlreadyExists) {
-		var te *sarama.TopicError
-		if !errors.As(err, &te) || te.Err != sarama.ErrTopicAlreadyExists {
-			return fmt.Errorf("topic creation: creating topic %s with the settings of group %s: %w", topic, g.name, err)
-		}
-	}
-	if err == nil {
+	switch err := tc.admin.CreateTopic(topic, detail, false); {
+	case err == nil:
 		tc.log.Info().Str("topic", topic).Str("group", g.name).Int32("partitions", g.partitions).
 			Int16("replication_factor", g.replication).Msg("created topic")
+	case !errors.Is(err, sarama.ErrTopicAlreadyExists):
+		return fmt.Errorf("topic creation: creating topic %s with the settings of group %s: %w", topic, g.name, err)
 	}
 	tc.known[topic] = true
 	return nil
+}
+
+// topicExists reports whether the cluster has a topic, as describing it tells. A topic that another
+// client creates after the answer makes CreateTopic fail with sarama.ErrTopicAlreadyExists, which
+// sarama's *TopicError unwraps to.
+func topicExists(admin sarama.ClusterAdmin, topic string) (bool, error) {
+	meta, err := admin.DescribeTopics([]string{topic})
+	if err != nil {
+		return false, err
+	}
+	return len(meta) == 1 && meta[0].Err == sarama.ErrNoError, nil
 }
 
 func (tc *topicCreator) groupFor(topic string) topicGroup {

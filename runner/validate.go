@@ -37,10 +37,7 @@ func (h *Herder) validateWith(e *env, cfg map[string]string) (connectors.Plugin,
 		return plugin, err
 	}
 	if len(problems) > 0 {
-		return plugin, &Error{Kind: KindInvalid, Msg: fmt.Sprintf(
-			"Connector configuration is invalid and contains the following %d error(s):\n%s\n"+
-				"You can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`",
-			len(problems), strings.Join(problems.Messages(), "\n")), Problems: problems}
+		return plugin, &Error{Kind: KindInvalid, Msg: invalidConfig(problems.Messages()...), Problems: problems}
 	}
 	return plugin, nil
 }
@@ -143,9 +140,7 @@ func (h *Herder) converterProblems(resolved map[string]string) config.Errors {
 func checkName(name string) error {
 	trimmed := strings.TrimSpace(name)
 	if trimmed == "" {
-		return errorf(KindInvalid, "Connector configuration is invalid and contains the following 1 error(s):\n"+
-			"Invalid value %s for configuration name: String may not be empty\n"+
-			"You can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`", name)
+		return &Error{Kind: KindInvalid, Msg: invalidConfig("Invalid value " + name + " for configuration name: String may not be empty")}
 	}
 	var controls []string
 	for _, r := range name {
@@ -154,15 +149,21 @@ func checkName(name string) error {
 		}
 	}
 	if len(controls) > 0 {
-		return errorf(KindInvalid, "Connector configuration is invalid and contains the following 1 error(s):\n"+
-			"Invalid value %s for configuration name: String may not contain control sequences but had the following ASCII chars: %s\n"+
-			"You can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`",
-			name, strings.Join(controls, ", "))
+		return &Error{Kind: KindInvalid, Msg: invalidConfig("Invalid value " + name +
+			" for configuration name: String may not contain control sequences but had the following ASCII chars: " +
+			strings.Join(controls, ", "))}
 	}
 	if strings.Contains(name, "/") {
 		return errorf(KindInvalid, "Invalid connector name %q: a connector name may not contain '/', since it could not be addressed in the REST API", name)
 	}
 	return nil
+}
+
+// invalidConfig is Apache's message for a connector configuration with the given problems.
+func invalidConfig(problems ...string) string {
+	return fmt.Sprintf("Connector configuration is invalid and contains the following %d error(s):\n%s\n"+
+		"You can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`",
+		len(problems), strings.Join(problems, "\n"))
 }
 
 // messages flattens a (possibly joined) error into its messages.

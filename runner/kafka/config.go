@@ -333,18 +333,10 @@ func (r *reader) common(cfg *sarama.Config, clientID, generatedID string) shared
 	cfg.Net.ReadTimeout = millis(timeoutMs)
 	cfg.Net.WriteTimeout = millis(timeoutMs)
 
-	if raw, ok := r.lookup("socket.connection.setup.timeout.ms"); ok {
-		n, err := strconv.ParseInt(strings.TrimSpace(raw), 10, 64)
-		switch {
-		case err != nil:
-			r.invalid("socket.connection.setup.timeout.ms", raw, "Not a number of type LONG")
-		case n <= 0:
-			r.fail("socket.connection.setup.timeout.ms", "must be greater than 0 in connect-standalone")
-		default:
-			cfg.Net.DialTimeout = millis(n)
-		}
+	if n := r.long("socket.connection.setup.timeout.ms", 10000, bound{}); n > 0 {
+		cfg.Net.DialTimeout = millis(n)
 	} else {
-		cfg.Net.DialTimeout = 10 * time.Second
+		r.fail("socket.connection.setup.timeout.ms", "must be greater than 0 in connect-standalone")
 	}
 
 	r.security(cfg)

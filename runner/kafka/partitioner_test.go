@@ -1,6 +1,7 @@
 package kafka
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -120,6 +121,12 @@ func TestStickyRecords(t *testing.T) {
 			if p.MessageRequiresConsistency(msg(tt.key, -1, 1)) {
 				t.Error("a sticky record must be allowed onto another partition")
 			}
+			if got := p.MessageRequiresConsistency(msg("abc", -1, 1)); got != tt.keyed {
+				t.Errorf("MessageRequiresConsistency(keyed record) = %v, want %v", got, tt.keyed)
+			}
+			if got, _ := p.Partition(msg("abc", -1, 1), 10); tt.keyed && got != 7 {
+				t.Errorf("a keyed record went to partition %d, not to its hashed partition 7", got)
+			}
 		})
 	}
 
@@ -143,22 +150,10 @@ func TestRoundRobinPartitioner(t *testing.T) {
 		}
 		got = append(got, n)
 	}
-	if want := []int32{0, 1, 2, 0, 1, 2, 0}; !equalInt32(got, want) {
+	if want := []int32{0, 1, 2, 0, 1, 2, 0}; !slices.Equal(got, want) {
 		t.Errorf("round robin = %v, want %v", got, want)
 	}
 	if p.MessageRequiresConsistency(msg("same-key", -1, 1)) {
 		t.Error("round robin must be allowed to skip an unavailable partition")
 	}
-}
-
-func equalInt32(a, b []int32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -465,18 +465,7 @@ func (w *Watcher) onCommandLine(path string) bool {
 // connector is deleted (its offsets are kept). A file of the connectors directory is then no longer
 // watched; a file named on the command line is, and comes back with its connector when it is created again.
 func (w *Watcher) connectorGone(f *file, now time.Time) {
-	if f.state == StateMissing {
-		return
-	}
-	if f.gone.IsZero() {
-		w.mu.Lock()
-		f.gone = now
-		w.mu.Unlock()
-		if w.cfg.Grace > 0 {
-			return
-		}
-	}
-	if now.Sub(f.gone) < w.cfg.Grace {
+	if f.state == StateMissing || !w.goneForGrace(f, now) {
 		return
 	}
 	w.deleteConnector(f, "its file is gone")
@@ -487,6 +476,17 @@ func (w *Watcher) connectorGone(f *file, now time.Time) {
 		return
 	}
 	f.state, f.hash, f.connector, f.gone, f.conflict = StateMissing, "", "", time.Time{}, false
+}
+
+// goneForGrace notes when a file was first found missing and reports whether it has stayed gone for the
+// grace time since.
+func (w *Watcher) goneForGrace(f *file, now time.Time) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if f.gone.IsZero() {
+		f.gone = now
+	}
+	return now.Sub(f.gone) >= w.cfg.Grace
 }
 
 // deleteConnector deletes the connector a file defines, if any.
@@ -552,16 +552,7 @@ func (w *Watcher) applyConnector(f *file, data []byte, hash string, now time.Tim
 func (w *Watcher) scanWorker(f *file, force bool, now time.Time) {
 	data, err := os.ReadFile(f.path)
 	if errors.Is(err, fs.ErrNotExist) {
-		if f.state == StateMissing {
-			return
-		}
-		w.mu.Lock()
-		if f.gone.IsZero() {
-			f.gone = now
-		}
-		gone := f.gone
-		w.mu.Unlock()
-		if now.Sub(gone) < w.cfg.Grace {
+		if f.state == StateMissing || !w.goneForGrace(f, now) {
 			return
 		}
 		w.mu.Lock()
