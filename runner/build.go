@@ -115,7 +115,8 @@ func (h *Herder) newTask(c *connector, id int, taskCfg map[string]string, initia
 		if err != nil {
 			return fail(fmt.Errorf("connector %s: %w", c.name, err))
 		}
-		scfg, warnings, err := kafka.ConsumerConfig(props, props["group.id"], props["client.id"])
+		group := kafka.GroupID(props)
+		scfg, warnings, err := kafka.ConsumerConfig(props, group, props["client.id"])
 		if err != nil {
 			return fail(fmt.Errorf("connector %s: %w", c.name, err))
 		}
@@ -138,7 +139,7 @@ func (h *Herder) newTask(c *connector, id int, taskCfg map[string]string, initia
 		w.cancel = cancel
 		go func() {
 			g, ok := connectRetrying(ctx, w.taskBase, func() (sarama.ConsumerGroup, error) {
-				return sarama.NewConsumerGroup(e.bootstrap, props["group.id"], scfg)
+				return sarama.NewConsumerGroup(e.bootstrap, group, scfg)
 			})
 			if !ok {
 				w.st.set(Unassigned, "")

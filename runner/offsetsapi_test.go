@@ -299,3 +299,15 @@ func TestSinkOffsets(t *testing.T) {
 	}
 	waitOffsets(t, h, "sink1", []byte(`{"offsets":[]}`))
 }
+
+// TestSinkOffsetsOfTrimmedGroup: a group.id override is trimmed as Java trims it, so the task commits to the
+// group whose offsets the offsets API reads.
+func TestSinkOffsetsOfTrimmedGroup(t *testing.T) {
+	h := newHarness(t, nil)
+	h.broker.Produce("trimmed-group", &kgo.Record{Value: []byte("a")}, &kgo.Record{Value: []byte("b")})
+	out := h.path("sink.txt")
+	h.create("sink", map[string]string{"connector.class": "FileStreamSink", "file": out, "topics": "trimmed-group",
+		"consumer.override.group.id": " g "})
+	waitLines(t, out, []string{"a", "b"})
+	waitOffsets(t, h, "sink", []byte(`{"offsets":[{"partition":{"kafka_topic":"trimmed-group","kafka_partition":0},"offset":{"kafka_offset":2}}]}`))
+}
