@@ -35,11 +35,6 @@ const (
 	TopicCreationPrefix = "topic.creation."
 )
 
-// ConnectorPrefixes returns the connector key prefixes that configure clients rather than the connector.
-func ConnectorPrefixes() []string {
-	return []string{"producer.override.", "consumer.override.", "admin.override."}
-}
-
 // Connector kinds, as ConnectorDef takes them (the REST API's plugin types).
 const (
 	KindSource = "source"
@@ -190,7 +185,7 @@ func ValidateSink(props map[string]string) Errors {
 	}
 	if hasTopics {
 		var list []string
-		for _, t := range splitList(topics) {
+		for _, t := range SplitList(topics) {
 			if t != "" && !slices.Contains(list, t) {
 				list = append(list, t)
 			}
@@ -239,7 +234,7 @@ func enrichAliases(d *Def, props map[string]string, listKey, groupName, kind str
 		return
 	}
 	var aliases []string
-	for _, a := range splitList(raw) {
+	for _, a := range SplitList(raw) {
 		if !slices.Contains(aliases, a) {
 			aliases = append(aliases, a)
 		}
@@ -252,6 +247,14 @@ func enrichAliases(d *Def, props map[string]string, listKey, groupName, kind str
 		if _, dup := d.index[typeKey]; dup {
 			continue
 		}
+		// The Def is checked against the props it is built from, so the class the validator is given is
+		// this one, looked up once for both.
+		class := JavaTrim(props[typeKey])
+		var pd *Def
+		found := false
+		if plugins.Config != nil {
+			pd, found = plugins.Config(class)
+		}
 		d.Define(Key{Name: typeKey, Type: Class, Required: true, Importance: High,
 			Doc: "Class for the '" + alias + "' " + lower + ".", Group: group, OrderInGroup: 0, Width: WidthLong,
 			DisplayName: kind + " type for " + alias, Recommended: plugins.Classes,
@@ -263,26 +266,16 @@ func enrichAliases(d *Def, props map[string]string, listKey, groupName, kind str
 						}
 					}
 				}
-				class, ok := value.(string)
-				if !ok {
+				if _, ok := value.(string); !ok {
 					return nil // missing: reported as a missing required key
 				}
-				if plugins.Config == nil {
-					return &Error{Msg: invalidValue(name, class, "Class "+class+" could not be found.")}
-				}
-				pd, found := plugins.Config(class)
 				if !found {
 					return &Error{Msg: invalidValue(name, class, "Class "+class+" could not be found.")}
 				}
 				return checkAlias(props, prefix, class, pd, plugins.Check, implicit)
 			})})
 		// As in Apache, the alias gets its other keys only when its class is known.
-		class := JavaTrim(props[typeKey])
-		if plugins.Config == nil || class == "" {
-			continue
-		}
-		pd, found := plugins.Config(class)
-		if !found {
+		if !found || class == "" {
 			continue
 		}
 		own := new(Def)
@@ -355,7 +348,7 @@ func TopicCreationDef(props map[string]string) *Def {
 	defaults, _ := d.Parse(props)
 	var groups []string
 	if raw, ok := props[TopicCreationGroups]; ok {
-		for _, g := range splitList(raw) {
+		for _, g := range SplitList(raw) {
 			if g != "default" && !slices.Contains(groups, g) {
 				groups = append(groups, g)
 			}

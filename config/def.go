@@ -487,7 +487,7 @@ func parseValue(name string, t Type, raw string) (any, string) {
 	case Password:
 		return Secret{s}, ""
 	case List:
-		return splitList(s), ""
+		return SplitList(s), ""
 	case Boolean:
 		switch {
 		case strings.EqualFold(s, "true"):

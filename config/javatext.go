@@ -27,9 +27,9 @@ func isJavaRegexSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\x0b' || c == '\f' || c == '\r'
 }
 
-// splitList parses a LIST value as ConfigDef does: trim, empty means no items, else split on
-// \s*,\s* keeping empty items (a trailing comma yields a trailing "").
-func splitList(s string) []string {
+// SplitList parses a LIST value as ConfigDef does: trim as String.trim does, empty means no items, else
+// split on \s*,\s* keeping empty items (a trailing comma yields a trailing "").
+func SplitList(s string) []string {
 	s = JavaTrim(s)
 	if s == "" {
 		return []string{}
@@ -147,8 +147,8 @@ func javaString(v any) string {
 	return "?"
 }
 
-// javaStringHash is String.hashCode over UTF-16 code units.
-func javaStringHash(s string) int32 {
+// JavaStringHash is Java's String.hashCode, computed over the UTF-16 code units of s.
+func JavaStringHash(s string) int32 {
 	var h int32
 	for _, r := range s {
 		if r >= 0x10000 {
@@ -176,7 +176,7 @@ func javaHashSetOrder(items []string) []string {
 		capacity *= 2
 	}
 	bucket := func(s string) int {
-		h := uint32(javaStringHash(s))
+		h := uint32(JavaStringHash(s))
 		return int((h ^ h>>16) & uint32(capacity-1))
 	}
 	out := slices.Clone(distinct)

@@ -48,7 +48,7 @@ type Providers struct {
 func NewProviders(worker map[string]string) (*Providers, error) {
 	p := &Providers{byName: map[string]provider{}}
 	var errs Errors
-	for _, name := range splitList(worker[ConfigProviders]) {
+	for _, name := range SplitList(worker[ConfigProviders]) {
 		prefix := ConfigProviders + "." + name + "."
 		rawClass, ok := worker[prefix+"class"]
 		if !ok || p.byName[name] != nil {

@@ -39,9 +39,6 @@ func (t Type) String() string {
 	return fmt.Sprintf("Type(%d)", uint8(t))
 }
 
-// IsPrimitive reports whether t is neither ARRAY, MAP nor STRUCT.
-func (t Type) IsPrimitive() bool { return t >= Int8 && t <= Bytes }
-
 // Names of Connect's logical types. Logical handling is keyed on the schema name only, as in Apache.
 const (
 	DecimalName   = "org.apache.kafka.connect.data.Decimal"

@@ -3,7 +3,8 @@ package connectors
 import (
 	"math"
 	"slices"
-	"unicode/utf16"
+
+	"github.com/connect-standalone/connect-standalone/config"
 )
 
 // Apache hands many maps to its JSON encoder as java.util.HashMap, whose iteration order is bucket order,
@@ -23,7 +24,7 @@ func HashMapOrder(m map[string]any) []string {
 	slices.Sort(keys)
 	capacity := hashMapCapacity(DefaultHashMapCapacity, len(keys))
 	slices.SortStableFunc(keys, func(a, b string) int {
-		return bucket(javaStringHash(a), capacity) - bucket(javaStringHash(b), capacity)
+		return bucket(config.JavaStringHash(a), capacity) - bucket(config.JavaStringHash(b), capacity)
 	})
 	return keys
 }
@@ -73,7 +74,7 @@ func bucket(h int32, capacity int) int {
 func JavaHashCode(v any) int32 {
 	switch v := v.(type) {
 	case string:
-		return javaStringHash(v)
+		return config.JavaStringHash(v)
 	case int8:
 		return int32(v)
 	case int16:
@@ -100,18 +101,4 @@ func JavaHashCode(v any) int32 {
 		return 1237
 	}
 	return 0
-}
-
-func javaStringHash(s string) int32 {
-	var h int32
-	for _, r := range s {
-		if r >= 0x10000 {
-			r1, r2 := utf16.EncodeRune(r)
-			h = 31*h + r1
-			h = 31*h + r2
-			continue
-		}
-		h = 31*h + r
-	}
-	return h
 }

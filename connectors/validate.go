@@ -70,7 +70,8 @@ func validateValue(field string, schema *Schema, value any) error {
 	case DateName, TimeName, TimestampName:
 		_, ok = value.(time.Time)
 	default:
-		ok = hasGoType(schema.Type, value)
+		t, known := SchemaTypeOf(value)
+		ok = known && t == schema.Type
 	}
 	if !ok {
 		forField := ""
@@ -103,34 +104,36 @@ func validateValue(field string, schema *Schema, value any) error {
 	return nil
 }
 
-func hasGoType(t Type, v any) bool {
+// SchemaTypeOf is ConnectSchema.schemaType: the schema type Apache infers from a schemaless value's Java
+// class, false for values Connect has no schemaless type for (null, BigDecimal, java.util.Date).
+func SchemaTypeOf(v any) (Type, bool) {
 	switch v.(type) {
 	case int8:
-		return t == Int8
+		return Int8, true
 	case int16:
-		return t == Int16
+		return Int16, true
 	case int32:
-		return t == Int32
+		return Int32, true
 	case int64:
-		return t == Int64
+		return Int64, true
 	case float32:
-		return t == Float32
+		return Float32, true
 	case float64:
-		return t == Float64
+		return Float64, true
 	case bool:
-		return t == Boolean
+		return Boolean, true
 	case string:
-		return t == String
+		return String, true
 	case []byte:
-		return t == Bytes
+		return Bytes, true
 	case []any:
-		return t == Array
+		return Array, true
 	case MapValue, map[string]any:
-		return t == Map
+		return Map, true
 	case *StructValue:
-		return t == Struct
+		return Struct, true
 	}
-	return false
+	return 0, false
 }
 
 // eachMapEntry calls fn for every entry of a MapValue or map[string]any, in iteration order (HashMapOrder

@@ -3,6 +3,7 @@ package converters
 import (
 	"container/list"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -462,7 +463,7 @@ func (c *JSONConverter) mapFromJSON(s *connectors.Schema, n *jsonNode) (any, err
 				return nil, dataError("Found invalid map entry instead of array tuple: " + jsonKindNames[e.kind])
 			}
 			if len(e.kids) != 2 {
-				return nil, dataError("Found invalid map entry, expected length 2 but found :" + itoa(len(e.kids)))
+				return nil, dataError("Found invalid map entry, expected length 2 but found :" + strconv.Itoa(len(e.kids)))
 			}
 			k, err := c.valueFromJSON(keySchema, &e.kids[0])
 			if err != nil {

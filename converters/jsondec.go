@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"slices"
 	"strconv"
 	"unicode"
 	"unicode/utf8"
@@ -320,7 +321,7 @@ func (p *jsonParser) objectBody(base, keyBase int) (jsonNode, error) {
 		if err != nil {
 			return n, err
 		}
-		if i := indexOf(p.keys[keyBase:], key); i >= 0 {
+		if i := slices.Index(p.keys[keyBase:], key); i >= 0 {
 			p.kids[base+i] = val // a repeated key keeps its place and takes the last value
 		} else {
 			p.keys = append(p.keys, key)
@@ -408,15 +409,6 @@ func internKey(s []byte) string {
 		return "int64"
 	}
 	return string(s)
-}
-
-func indexOf(keys []string, key string) int {
-	for i, k := range keys {
-		if k == key {
-			return i
-		}
-	}
-	return -1
 }
 
 // str reads a string at p.pos (the opening quote). Escapes are Jackson's; control characters must be
@@ -687,57 +679,6 @@ func decimalInRange(text []byte) bool {
 	return scale <= math.MaxInt32 && scale >= math.MinInt32
 }
 
-// parseDecimal is Java's new BigDecimal(String) for a JSON number: the digits as the unscaled value and
-// the scale from the fraction and the exponent, which must fit in 32 bits.
-func parseDecimal(text string) (connectors.Decimal, error) {
-	var digits []byte
-	neg := false
-	i := 0
-	if text[0] == '-' || text[0] == '+' {
-		neg = text[0] == '-'
-		i++
-	}
-	scale := int64(0)
-	seenPoint, seenDigit := false, false
-	for ; i < len(text); i++ {
-		c := text[i]
-		switch {
-		case isDigit(c):
-			digits = append(digits, c)
-			seenDigit = true
-			if seenPoint {
-				scale++
-			}
-			continue
-		case c == '.' && !seenPoint:
-			seenPoint = true
-			continue
-		}
-		break
-	}
-	if !seenDigit {
-		return connectors.Decimal{}, errors.New("no digits")
-	}
-	if i < len(text) {
-		if text[i] != 'e' && text[i] != 'E' {
-			return connectors.Decimal{}, errors.New("invalid character")
-		}
-		exp, err := strconv.ParseInt(text[i+1:], 10, 64)
-		if err != nil || exp > math.MaxInt32 || exp < math.MinInt32 {
-			return connectors.Decimal{}, errors.New("exponent out of range")
-		}
-		scale -= exp
-	}
-	if scale > math.MaxInt32 || scale < math.MinInt32 {
-		return connectors.Decimal{}, errors.New("scale out of range")
-	}
-	u, _ := new(big.Int).SetString(string(digits), 10)
-	if neg {
-		u.Neg(u)
-	}
-	return connectors.Decimal{Unscaled: u, Scale: int32(scale)}, nil
-}
-
 // Number accessors, with the conversions of Jackson's numeric nodes (Java's narrowing casts, BigInteger
 // and BigDecimal truncation). Non-numeric nodes give 0, as Jackson's do.
 
@@ -750,8 +691,8 @@ func (n *jsonNode) longValue() int64 {
 		return n.i
 	}
 	// Jackson's longValue of a big or fractional number: the integer part's low 64 bits.
-	d, err := parseDecimal(n.text)
-	if err != nil {
+	d, ok := connectors.ParseDecimal(n.text)
+	if !ok {
 		return 0
 	}
 	return connectors.DecimalLong(d)
@@ -802,7 +743,7 @@ func (n *jsonNode) decimalValue() connectors.Decimal {
 	if n.num == numInt || n.num == numLong {
 		return connectors.Decimal{Unscaled: big.NewInt(n.i)}
 	}
-	d, _ := parseDecimal(n.text)
+	d, _ := connectors.ParseDecimal(n.text)
 	return d
 }
 

@@ -226,7 +226,9 @@ func (e *jsonEncoder) appendValue(dst []byte, s *connectors.Schema, v any) ([]by
 	var t connectors.Type
 	if s != nil {
 		t = s.Type
-	} else if t = schemalessType(v); t == 0 {
+	} else if st, ok := connectors.SchemaTypeOf(v); ok {
+		t = st
+	} else {
 		return dst, dataError("Java class class " + connectors.JavaClass(v) + " does not have corresponding schema type.")
 	}
 	switch t {
@@ -400,37 +402,6 @@ func stringKeys(m connectors.MapValue) bool {
 		}
 	}
 	return true
-}
-
-// schemalessType is the schema type Apache infers from a value's Java class, or 0 when there is none.
-func schemalessType(v any) connectors.Type {
-	switch v.(type) {
-	case int8:
-		return connectors.Int8
-	case int16:
-		return connectors.Int16
-	case int32:
-		return connectors.Int32
-	case int64:
-		return connectors.Int64
-	case float32:
-		return connectors.Float32
-	case float64:
-		return connectors.Float64
-	case bool:
-		return connectors.Boolean
-	case string:
-		return connectors.String
-	case []byte:
-		return connectors.Bytes
-	case []any:
-		return connectors.Array
-	case connectors.MapValue, map[string]any:
-		return connectors.Map
-	case *connectors.StructValue:
-		return connectors.Struct
-	}
-	return 0
 }
 
 func appendBase64(dst []byte, b []byte) []byte {

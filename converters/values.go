@@ -910,5 +910,3 @@ func javaEquals(a, b any) bool {
 	}
 	return connectors.ValueEqual(a, b)
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

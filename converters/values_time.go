@@ -87,7 +87,8 @@ var (
 // number of digits (and a minus sign) after spaces or tabs, literals must match, text after the pattern
 // is ignored, and out-of-range fields roll over into the next ones.
 func parseLenientDate(text string, pattern []dateField) (int64, bool) {
-	fields := map[byte]int64{'y': 1970, 'M': 1, 'd': 1}
+	year, month, day := int64(1970), int64(1), int64(1)
+	var hour, minute, sec, milli int64
 	pos := 0
 	for _, f := range pattern {
 		if f.field == 0 {
@@ -111,31 +112,37 @@ func parseLenientDate(text string, pattern []dateField) (int64, bool) {
 		if pos == digits {
 			return 0, false
 		}
-		fields[f.field] = int64(javaIntValue(text[start:pos]))
+		n := int64(javaIntValue(text[start:pos]))
+		switch f.field {
+		case 'y':
+			year = n
+		case 'M':
+			month = n
+		case 'd':
+			day = n
+		case 'H':
+			hour = n
+		case 'm':
+			minute = n
+		case 's':
+			sec = n
+		case 'S':
+			milli = n
+		}
 	}
 	// GregorianCalendar.computeTime: the time of day may spill into other days.
-	timeOfDay := ((fields['H']*60+fields['m'])*60+fields['s'])*1000 + fields['S']
+	timeOfDay := ((hour*60+minute)*60+sec)*1000 + milli
 	dayOffset := floorDiv(timeOfDay, millisPerDay)
 	timeOfDay -= dayOffset * millisPerDay
-	year, month := fields['y'], fields['M']-1
-	year += floorDiv(month, 12)
-	month = floorMod(month, 12) + 1
-	greg := dayOffset + gregorianDays(year, month) + fields['d'] - 1
-	jul := dayOffset + julianDays(year, month) + fields['d'] - 1
-	day := greg
-	switch y := fields['y']; {
-	case y > 1582:
-		if greg < gregorianCutoverDay {
-			day = jul
-		}
-	case y < 1582:
-		day = jul
-	default: // the cutover year: the Gregorian date from the cutover on, before it the Julian one
-		if greg < gregorianCutoverDay {
-			day = jul
-		}
+	y, m := year+floorDiv(month-1, 12), floorMod(month-1, 12)+1
+	greg := dayOffset + gregorianDays(y, m) + day - 1
+	jul := dayOffset + julianDays(y, m) + day - 1
+	// Before the cutover year the Julian date; from it on the Gregorian date from the cutover on, before
+	// it the Julian one.
+	if year < 1582 || greg < gregorianCutoverDay {
+		return jul*millisPerDay + timeOfDay, true
 	}
-	return day*millisPerDay + timeOfDay, true
+	return greg*millisPerDay + timeOfDay, true
 }
 
 // javaIntValue is Number.intValue of what DecimalFormat parses from an optionally negative run of digits:

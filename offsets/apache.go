@@ -70,10 +70,7 @@ const maxBackups = 1000
 // takeover interrupted after the backup and retried does not pile up copies.
 func writeBackup(path string, data []byte, perm fs.FileMode) (string, error) {
 	for i := range maxBackups {
-		name := path + ".apache-backup"
-		if i > 0 {
-			name += "." + strconv.Itoa(i)
-		}
+		name := backupName(path, i)
 		existing, err := os.ReadFile(name)
 		switch {
 		case err == nil:
@@ -96,14 +93,19 @@ func writeBackup(path string, data []byte, perm fs.FileMode) (string, error) {
 	return "", fmt.Errorf("no free backup name: %s.apache-backup through .%d all exist", path, maxBackups-1)
 }
 
+// backupName is the i-th backup name of path: <path>.apache-backup, then .apache-backup.1, .2, …
+func backupName(path string, i int) string {
+	if i == 0 {
+		return path + ".apache-backup"
+	}
+	return path + ".apache-backup." + strconv.Itoa(i)
+}
+
 // latestBackup returns the newest Apache backup beside path, or "".
 func latestBackup(path string) string {
 	latest := ""
 	for i := range maxBackups {
-		name := path + ".apache-backup"
-		if i > 0 {
-			name += "." + strconv.Itoa(i)
-		}
+		name := backupName(path, i)
 		if _, err := os.Lstat(name); err != nil {
 			return latest
 		}

@@ -237,7 +237,7 @@ func castValue(schema *connectors.Schema, v any, target connectors.Type) (any, e
 	}
 	var in connectors.Type
 	if schema == nil {
-		t, ok := schemaTypeOf(v)
+		t, ok := connectors.SchemaTypeOf(v)
 		if !ok {
 			return nil, dataError("Cast transformation was passed a value of type class %s which is not supported by Connect's data API", connectors.JavaClass(v))
 		}

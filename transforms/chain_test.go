@@ -222,6 +222,10 @@ func TestChainOrder(t *testing.T) {
 				e.JavaClass() != DataException || !strings.Contains(err.Error(), "Only Struct objects supported for [field replacement], found: java.lang.String") {
 				t.Errorf("%s: error %v", tc.order, err)
 			}
+			// The routers reuse the record, so it carries the topic that day and route gave it.
+			if r.Topic != tc.topic {
+				t.Errorf("%s: topic %q, want %q", tc.order, r.Topic, tc.topic)
+			}
 			continue
 		}
 		if err != nil {

@@ -1,6 +1,7 @@
 package transforms
 
 import (
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf16"
@@ -115,7 +116,7 @@ func parseFieldPath(path string) ([]string, error) {
 func incompleteBacktick(path string, at int) error {
 	pos := len(utf16.Encode([]rune(path[:at]))) // Java counts UTF-16 units
 	return errorString("Incomplete backtick pair in path: [" + path + "], consider adding a backslash before backtick at position " +
-		itoa(pos) + " to escape it")
+		strconv.Itoa(pos) + " to escape it")
 }
 
 func (t *extractField) Apply(r *connectors.Record) (*connectors.Record, error) {
@@ -305,7 +306,7 @@ func (t *flatten) flattenMap(m connectors.MapValue, prefix string, out *connecto
 			linkedPut(out, name, nil)
 			continue
 		}
-		typ, ok := schemaTypeOf(e.Value)
+		typ, ok := connectors.SchemaTypeOf(e.Value)
 		if !ok {
 			return dataError("Flatten transformation was passed a value of type class %s which is not supported by Connect's data API", connectors.JavaClass(e.Value))
 		}
@@ -586,9 +587,4 @@ func (t *insertField) buildSchema(in *connectors.Schema) (*connectors.Schema, er
 		}
 	}
 	return out, nil
-}
-
-func itoa(n int) string {
-	var b [20]byte
-	return string(zeroPad(b[:0], int64(n), 1))
 }

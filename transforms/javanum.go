@@ -14,38 +14,6 @@ import (
 // Number.byteValue() and friends narrow by truncating bits (integers) or by saturating (floating point,
 // NaN being 0), and the parse methods accept Java's grammars.
 
-// schemaTypeOf is ConnectSchema.schemaType: the schema type of a schemaless value, false for values
-// Connect has no schemaless type for (BigDecimal, java.util.Date).
-func schemaTypeOf(v any) (connectors.Type, bool) {
-	switch v.(type) {
-	case int8:
-		return connectors.Int8, true
-	case int16:
-		return connectors.Int16, true
-	case int32:
-		return connectors.Int32, true
-	case int64:
-		return connectors.Int64, true
-	case float32:
-		return connectors.Float32, true
-	case float64:
-		return connectors.Float64, true
-	case bool:
-		return connectors.Boolean, true
-	case string:
-		return connectors.String, true
-	case []byte:
-		return connectors.Bytes, true
-	case []any:
-		return connectors.Array, true
-	case connectors.MapValue, map[string]any:
-		return connectors.Map, true
-	case *connectors.StructValue:
-		return connectors.Struct, true
-	}
-	return 0, false
-}
-
 // isNumber reports whether v is a java.lang.Number of the data model.
 func isNumber(v any) bool {
 	switch v.(type) {

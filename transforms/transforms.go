@@ -171,7 +171,6 @@ const (
 	SchemaBuilderException   = "org.apache.kafka.connect.errors.SchemaBuilderException"
 	IllegalArgumentException = "java.lang.IllegalArgumentException"
 	NullPointerException     = "java.lang.NullPointerException"
-	IndexOutOfBoundsError    = "java.lang.IndexOutOfBoundsException"
 	ClassCastException       = "java.lang.ClassCastException"
 )
 

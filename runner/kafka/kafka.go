@@ -16,9 +16,10 @@ package kafka
 import (
 	"fmt"
 	"net"
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/connect-standalone/connect-standalone/config"
 )
 
 // Client names, as they prefix keys in the worker configuration ("producer.acks") and in messages.
@@ -57,19 +58,6 @@ type ConfigError struct {
 // implemented)".
 func (e *ConfigError) Error() string { return e.Client + "." + e.Key + ": " + e.Msg }
 
-// listSplit is Apache's ConfigDef list separator.
-var listSplit = regexp.MustCompile(`\s*,\s*`)
-
-// splitList parses a value of Java type LIST: trimmed, split on commas with the blanks around them, and
-// empty for an empty string. A trailing comma yields a trailing empty item, as in Java.
-func splitList(v string) []string {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return nil
-	}
-	return listSplit.Split(v, -1)
-}
-
 // joinBootstrap parses the worker's bootstrap.servers (default localhost:9092) and joins it again with
 // bare commas, which is what WorkerConfig.bootstrapServers() hands to every client.
 func joinBootstrap(worker map[string]string) string {
@@ -77,7 +65,7 @@ func joinBootstrap(worker map[string]string) string {
 	if !ok {
 		return "localhost:9092"
 	}
-	return strings.Join(splitList(v), ",")
+	return strings.Join(config.SplitList(v), ",")
 }
 
 // BootstrapServers returns the broker addresses of a client's properties, checked the way the Java client
@@ -85,7 +73,7 @@ func joinBootstrap(worker map[string]string) string {
 func BootstrapServers(props map[string]string) ([]string, error) {
 	const key = "bootstrap.servers"
 	var addrs []string
-	for _, a := range splitList(props[key]) {
+	for _, a := range config.SplitList(props[key]) {
 		if a == "" {
 			continue
 		}

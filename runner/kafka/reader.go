@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/connect-standalone/connect-standalone/config"
 )
 
 // reader reads Java client properties the way Apache's ConfigDef parses them: values are trimmed,
@@ -139,7 +141,7 @@ func (r *reader) list(key string, def []string) []string {
 	if !ok {
 		return def
 	}
-	return splitList(raw)
+	return config.SplitList(raw)
 }
 
 // secret returns a Java PASSWORD value (trimmed) and whether it is set. Its text never reaches a message.
