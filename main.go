@@ -9,7 +9,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -218,10 +217,6 @@ func (p *process) createFromFile(f *config.ConnectorFile) error {
 		return fmt.Errorf("%s: %w", f.Path, err)
 	}
 	if _, err := p.herder.CreateOwned(f.Path, f.Name, f.Config, target); err != nil {
-		var he *runner.Error
-		if errors.As(err, &he) {
-			return fmt.Errorf("%s: connector %q: %s", f.Path, f.Name, he.Msg)
-		}
 		return fmt.Errorf("%s: connector %q: %w", f.Path, f.Name, err)
 	}
 	p.log.Info().Str("connector", f.Name).Str("file", f.Path).Msg("connector created")

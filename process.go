@@ -48,7 +48,6 @@ type process struct {
 	worker       *workerConfig
 	startWorker  *workerConfig     // the one read at start, which the restart-only keys still follow
 	clientWorker map[string]string // the worker configuration the clients get (effective bootstrap.servers)
-	bootstrap    []string
 	clusterID    string
 	kafkaVersion sarama.KafkaVersion
 	// shutdownTimeout is task.shutdown.graceful.timeout.ms, read when the process stops.
@@ -135,19 +134,19 @@ func start(ctx context.Context, workerPath string, stderr io.Writer) (*process, 
 		}
 		p.broker = b
 	}
-	p.bootstrap = p.bootstrapOf(wc)
-	p.clientWorker = clientWorker(wc, p.bootstrap)
+	bootstrap := p.bootstrapOf(wc)
+	p.clientWorker = clientWorker(wc, bootstrap)
 
 	p.store, err = offsets.Open(wc.values.String(config.OffsetStorageFile), levels.Logger(logging.OffsetStoreName))
 	if err != nil {
 		return nil, wc.file.Annotate(&config.Error{Key: config.OffsetStorageFile, Msg: err.Error()})
 	}
 
-	p.clusterID, p.kafkaVersion, err = connectKafka(ctx, p.clientWorker, p.bootstrap, p.log)
+	p.clusterID, p.kafkaVersion, err = connectKafka(ctx, p.clientWorker, bootstrap, p.log)
 	if err != nil {
 		return nil, err
 	}
-	p.log.Info().Strs("bootstrap.servers", p.bootstrap).Str("kafka_cluster_id", p.clusterID).Stringer("protocol", p.kafkaVersion).Msg("connected to Kafka")
+	p.log.Info().Strs("bootstrap.servers", bootstrap).Str("kafka_cluster_id", p.clusterID).Stringer("protocol", p.kafkaVersion).Msg("connected to Kafka")
 
 	registry := connectors.NewRegistry(slices.Concat(file.Plugins(), converters.Plugins(), transforms.Plugins())...)
 	p.herder, err = runner.New(runner.Config{
@@ -155,7 +154,7 @@ func start(ctx context.Context, workerPath string, stderr io.Writer) (*process, 
 		Providers:    wc.providers,
 		Registry:     registry,
 		Offsets:      p.store,
-		Bootstrap:    p.bootstrap,
+		Bootstrap:    bootstrap,
 		KafkaVersion: p.kafkaVersion,
 		WorkerID:     p.rest.WorkerID(),
 		StateFile:    config.ConnectorsStateFilePath(wc.values),

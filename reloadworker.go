@@ -90,7 +90,7 @@ func (p *process) ApplyWorker(data []byte) (reload.WorkerResult, error) {
 		}
 	}
 	p.shutdownTimeout.Store(int64(time.Duration(next.values.Long(config.TaskShutdownTimeout)) * time.Millisecond))
-	p.worker, p.clientWorker, p.bootstrap, p.clusterID, p.kafkaVersion = next, worker, bootstrap, clusterID, version
+	p.worker, p.clientWorker, p.clusterID, p.kafkaVersion = next, worker, clusterID, version
 	return reload.WorkerResult{
 		ConnectorsDir:  strings.TrimSpace(next.values.String(config.ConnectorsDir)),
 		Restarted:      restarted,

@@ -161,9 +161,10 @@ func TestRESTChangesSurviveRestart(t *testing.T) {
 	p.stop()
 }
 
-// TestRESTStartupAndShutdown: the API is up while the connector files are applied, GET / reports the
-// Apache API version and this build's version, a worker with no listener key serves on loopback:8083's
-// replacement given, and SIGTERM closes the port.
+// TestRESTStartupAndShutdown: a worker serves the API on the address its listeners key names; GET / reports
+// the Apache API version, this build's version and the Kafka cluster id; a connector's status names that
+// address as the worker id; the REST server's log lines name their logger; and SIGTERM (exit 0) closes the
+// port.
 func TestRESTStartupAndShutdown(t *testing.T) {
 	b := kafkatest.Start(t, kafkatest.Options{})
 	dir := t.TempDir()

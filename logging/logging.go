@@ -101,7 +101,7 @@ func (n *node) Sample(lvl zerolog.Level) bool {
 // becomes the root level; format is log.format (console or json).
 func New(w io.Writer, level, format string) (*Levels, error) {
 	name := strings.ToUpper(strings.TrimSpace(level))
-	if lvl, ok := levelNames[name]; !ok || lvl < zerolog.TraceLevel || lvl > zerolog.ErrorLevel || name == "ALL" {
+	if lvl, ok := levelNames[name]; !ok || lvl > zerolog.ErrorLevel || name == "ALL" {
 		return nil, fmt.Errorf("log.level %q: want one of trace, debug, info, warn, error", level)
 	}
 	out := &formatWriter{raw: w}
@@ -110,16 +110,13 @@ func New(w io.Writer, level, format string) (*Levels, error) {
 	}
 	// Every event passes the base level; each named logger's sampler applies its own level.
 	base := zerolog.New(out).Level(zerolog.TraceLevel).Hook(millisTime{time.Now})
-	l := newLevels(base, name, time.Now)
-	l.out = out
+	l := &Levels{base: base, now: time.Now, out: out, root: &node{name: RootName, explicit: name}, nodes: map[string]*node{}}
+	l.root.effective.Store(int32(levelNames[name]))
 	return l, nil
 }
 
 // SetFormat switches every logger to a log.format (console or json) at once.
 func (l *Levels) SetFormat(format string) error {
-	if l.out == nil {
-		return fmt.Errorf("log.format cannot be changed: the loggers were not built by New")
-	}
 	return l.out.set(format)
 }
 
@@ -152,12 +149,6 @@ func (h millisTime) Run(e *zerolog.Event, _ zerolog.Level, _ string) {
 }
 
 func (f *formatWriter) Write(p []byte) (int, error) { return (*f.cur.Load()).Write(p) }
-
-func newLevels(base zerolog.Logger, rootLevel string, now func() time.Time) *Levels {
-	l := &Levels{base: base, now: now, root: &node{name: RootName, explicit: rootLevel}, nodes: map[string]*node{}}
-	l.root.effective.Store(int32(levelNames[rootLevel]))
-	return l
-}
 
 // Logger returns the logger called name, creating it with the level it inherits if it does not exist yet.
 // Its events carry a "logger" field with the name, which is what to give PUT /admin/loggers/{name}.

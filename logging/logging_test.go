@@ -207,6 +207,11 @@ func TestSetFormat(t *testing.T) {
 	if err := l.SetFormat("xml"); err == nil || err.Error() != `log.format "xml": want console or json` {
 		t.Fatalf("SetFormat(xml) = %v", err)
 	}
+	log.Info().Msg("still text")
+	if out := buf.String(); strings.HasPrefix(out, "{") || !strings.Contains(out, "INF") || !strings.Contains(out, "still text") {
+		t.Fatalf("after SetFormat(xml): %q, want the console line", out)
+	}
+	buf.Reset()
 	if err := l.SetFormat("json"); err != nil {
 		t.Fatal(err)
 	}

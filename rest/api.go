@@ -540,10 +540,6 @@ func alterOffsets(a *api, w http.ResponseWriter, r *http.Request) {
 		writeError(w, rerr.status, rerr.msg)
 		return
 	}
-	if len(req.Offsets) == 0 {
-		writeError(w, http.StatusBadRequest, "Partitions / offsets need to be provided for an alter offsets request")
-		return
-	}
 	offs := make([]connectors.PartitionOffset, len(req.Offsets))
 	for i, o := range req.Offsets {
 		offs[i] = connectors.PartitionOffset{Partition: o.Partition, Offset: o.Offset}

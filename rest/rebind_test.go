@@ -55,8 +55,15 @@ func TestRebind(t *testing.T) {
 	if _, err := e.server.Rebind(bad); err == nil || err.Error() != "listeners http://"+busy.Addr().String()+": address already in use — is another worker running?" {
 		t.Fatalf("Rebind with a port in use: %v", err)
 	}
+	// A free port for the listener the aborted change binds: once Abort closes it, it can be bound again.
+	free, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	freeAddr := free.Addr().String()
+	free.Close()
 	fresh := cfg
-	fresh.Listeners = []string{e.base, "http://127.0.0.1:0"}
+	fresh.Listeners = []string{e.base, "http://" + freeAddr}
 	rb, err = e.server.Rebind(fresh)
 	if err != nil {
 		t.Fatal(err)
@@ -65,6 +72,11 @@ func TestRebind(t *testing.T) {
 	if got := e.server.Addrs(); len(got) != 2 || got[0].String() != addrs[0].String() || got[1].String() != addrs[1].String() {
 		t.Fatalf("addresses after Abort: %v, want %v", got, addrs)
 	}
+	l, err := net.Listen("tcp", freeAddr)
+	if err != nil {
+		t.Fatalf("the listener Abort gave up is still bound: %v", err)
+	}
+	l.Close()
 
 	// Back to the admin endpoints on the API listener: the admin listener closes.
 	rb, err = e.server.Rebind(e.restCfg)

@@ -26,27 +26,15 @@ type Broker struct {
 
 // Options configure a test broker.
 type Options struct {
-	// Port to listen on (0: a free one).
-	Port int
 	// DataDir persists the broker's log, so that a restarted broker keeps its records.
 	DataDir string
-	// Partitions of auto-created topics (default 1).
-	Partitions int
 }
 
 // Start starts a broker on 127.0.0.1; it is closed when the test ends.
 func Start(t testing.TB, o Options) *Broker {
 	t.Helper()
-	b := &Broker{t: t, port: o.Port, dataDir: o.DataDir}
-	if o.Partitions == 0 {
-		o.Partitions = 1
-	}
-	opts := []kfake.Opt{kfake.NumBrokers(1), kfake.Ports(o.Port), kfake.AllowAutoTopicCreation(),
-		kfake.DefaultNumPartitions(o.Partitions), kfake.ClusterID("kfake")}
-	if o.DataDir != "" {
-		opts = append(opts, kfake.DataDir(o.DataDir))
-	}
-	c, err := kfake.NewCluster(opts...)
+	b := &Broker{t: t, dataDir: o.DataDir}
+	c, err := kfake.NewCluster(b.opts()...)
 	if err != nil {
 		t.Fatalf("starting kfake: %v", err)
 	}
@@ -55,6 +43,17 @@ func Start(t testing.TB, o Options) *Broker {
 	b.port, _ = strconv.Atoi(port)
 	t.Cleanup(b.Close)
 	return b
+}
+
+// opts are the kfake options of the broker: one broker on b.port (0: a free one) with auto-created topics
+// of one partition, keeping its log in b.dataDir if there is one.
+func (b *Broker) opts() []kfake.Opt {
+	opts := []kfake.Opt{kfake.NumBrokers(1), kfake.Ports(b.port), kfake.AllowAutoTopicCreation(),
+		kfake.DefaultNumPartitions(1), kfake.ClusterID("kfake")}
+	if b.dataDir != "" {
+		opts = append(opts, kfake.DataDir(b.dataDir))
+	}
+	return opts
 }
 
 // Addr is the broker's host:port.
@@ -74,12 +73,7 @@ func (b *Broker) Restart() {
 	b.Close()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		opts := []kfake.Opt{kfake.NumBrokers(1), kfake.Ports(b.port), kfake.AllowAutoTopicCreation(),
-			kfake.DefaultNumPartitions(1), kfake.ClusterID("kfake")}
-		if b.dataDir != "" {
-			opts = append(opts, kfake.DataDir(b.dataDir))
-		}
-		c, err := kfake.NewCluster(opts...)
+		c, err := kfake.NewCluster(b.opts()...)
 		if err == nil {
 			b.cluster = c
 			return
