@@ -13,7 +13,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -110,8 +109,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 			log.Warn().Err(err).Str("file", args[0]).Str("key", config.ConnectorsDir).
 				Msg("the connectors directory cannot be read; its connectors are created when it can")
 		}
+		named := make([]string, len(files))
+		for i, l := range files {
+			named[i] = l.f.Path
+		}
 		for _, path := range paths {
-			if slices.ContainsFunc(files, func(l loaded) bool { return sameFile(l.f.Path, path) }) {
+			if reload.SameFileIn(path, named) {
 				continue // named on the command line too
 			}
 			f, hash, err := reload.ReadConnectorFile(path)
@@ -189,16 +192,6 @@ type loaded struct {
 	hash string
 	// cmdline: named on the command line, where an invalid file stops the worker (exit 3), as in Apache.
 	cmdline bool
-}
-
-// sameFile reports whether two paths name the same file.
-func sameFile(a, b string) bool {
-	if fa, err := os.Stat(a); err == nil {
-		if fb, err := os.Stat(b); err == nil {
-			return os.SameFile(fa, fb)
-		}
-	}
-	return false
 }
 
 // connectorError reports a connector file that cannot be applied and stops the worker, as Apache does.

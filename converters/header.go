@@ -1,6 +1,8 @@
 package converters
 
 import (
+	"unicode/utf8"
+
 	"github.com/connect-standalone/connect-standalone/config"
 	"github.com/connect-standalone/connect-standalone/connectors"
 )
@@ -27,6 +29,9 @@ func (SimpleHeaderConverter) FromHeader(topic, key string, schema *connectors.Sc
 	text, err := appendValuesText(nil, value, false)
 	if err != nil {
 		return nil, err
+	}
+	if utf8.Valid(text) {
+		return text, nil // already what the encoder would write
 	}
 	return appendUTF8(nil, string(text)), nil
 }

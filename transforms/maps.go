@@ -103,21 +103,17 @@ func (m *javaMap) value() connectors.MapValue {
 // Apache walks some configured field lists.
 func hashSetOrder(items []string) []string {
 	capacity := connectors.TableSizeFor(max(int(float32(len(items))/0.75)+1, 16))
-	m := &javaMap{entries: make(connectors.MapValue, 0, len(items)), capacity: capacity}
-	for _, it := range items {
-		m.put(it, nil)
-	}
-	out := make([]string, 0, len(m.entries))
-	for _, e := range m.value() {
-		out = append(out, e.Key.(string))
-	}
-	return out
+	return keysInOrder(&javaMap{entries: make(connectors.MapValue, 0, len(items)), capacity: capacity}, items)
 }
 
 // hashMapKeyOrder returns distinct keys in the iteration order of a `new HashMap<>()` filled with them in
 // this order.
 func hashMapKeyOrder(keys []string) []string {
-	m := newJavaMap(0, len(keys))
+	return keysInOrder(newJavaMap(0, len(keys)), keys)
+}
+
+// keysInOrder puts keys into the empty map m and returns them, each once, in m's iteration order.
+func keysInOrder(m *javaMap, keys []string) []string {
 	for _, k := range keys {
 		m.put(k, nil)
 	}

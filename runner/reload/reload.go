@@ -449,11 +449,18 @@ func (w *Watcher) syncDir() {
 // onCommandLine reports whether a file of the connectors directory is also named on the command line
 // (maybe by another path): it is watched once, as the command line's.
 func (w *Watcher) onCommandLine(path string) bool {
+	return SameFileIn(path, w.cfg.ConnectorFiles)
+}
+
+// SameFileIn reports whether path is the same file as one of files, however each is spelled (relative,
+// through links): a file of the connectors directory that is also named on the command line belongs to
+// the command line.
+func SameFileIn(path string, files []string) bool {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return false
 	}
-	for _, p := range w.cfg.ConnectorFiles {
+	for _, p := range files {
 		if other, err := os.Stat(p); err == nil && os.SameFile(fi, other) {
 			return true
 		}
