@@ -491,15 +491,17 @@ func appendTemporal(dst []byte, s *connectors.Schema, v any) ([]byte, error) {
 	if !ok {
 		return dst, dataError("Invalid type for " + kind + ", expected Date but was class " + connectors.JavaClass(v))
 	}
-	n, err := temporalToInt(s.Name, t)
+	n, err := TemporalToInt(s.Name, t)
 	if err != nil {
 		return dst, err
 	}
 	return strconv.AppendInt(dst, n, 10), nil
 }
 
-// temporalToInt is the fromLogical of Connect's Date, Time and Timestamp types.
-func temporalToInt(name string, t time.Time) (int64, error) {
+// TemporalToInt is the fromLogical of Connect's Date, Time and Timestamp types: days since the epoch for a
+// Date, milliseconds of the day for a Time (both fit an int32), milliseconds since the epoch for a
+// Timestamp. A Date with a time of day, or a Time with a date, is a *DataError with Apache's text.
+func TemporalToInt(name string, t time.Time) (int64, error) {
 	ms := t.UnixMilli()
 	switch name {
 	case connectors.DateName:

@@ -370,18 +370,12 @@ func encodeLogical(schema *connectors.Schema, v any) (any, error) {
 	if !ok {
 		return nil, &Exception{Class: ClassCastException, Message: "class " + connectors.JavaClass(v) + " cannot be cast to class java.util.Date"}
 	}
-	ms := t.UnixMilli()
-	switch schema.Name {
-	case connectors.DateName:
-		if ms%msPerDay != 0 {
-			return nil, dataError("Kafka Connect Date type should not have any time fields set to non-zero values.")
-		}
-		return int32(ms / msPerDay), nil
-	case connectors.TimeName:
-		if ms < 0 || ms > msPerDay {
-			return nil, dataError("Kafka Connect Time type should not have any date fields set to non-zero values.")
-		}
-		return int32(ms), nil
+	n, err := converters.TemporalToInt(schema.Name, t)
+	switch {
+	case err != nil:
+		return nil, asDataError(err)
+	case schema.Name == connectors.TimestampName:
+		return n, nil
 	}
-	return ms, nil
+	return int32(n), nil
 }
